@@ -1,0 +1,889 @@
+//! Money, percentages and quantities: one scan over a paragraph.
+//!
+//! The scanner finds numeral runs (`22亿`, `三千五百万`, `十几万`), then reads
+//! outward from each: to the right a multiplier, a unit (currency, `%`,
+//! `个百分点`, `成`, `折`, measure word), qualifiers (`多`, `左右`, `以上`) and
+//! the second half of a range (`至90%`); to the left a sign, a currency
+//! symbol, qualifiers (`约`, `近`, `超过`), `百分之`, a rate (`每人每月`) and a
+//! change word (`提高到`, `增长`). What is read and how is data (see
+//! [`super::lexicon`]); this module holds the grammar.
+//!
+//! ```
+//! use zhfacts::extract::amount::scan;
+//! let found = scan("减免企业税费22亿元、电费4544万元", &[]);
+//! assert_eq!(found.len(), 2);
+//! assert_eq!(found[0].unit, "CNY");
+//! assert_eq!(found[1].value.to_string(), "45440000");
+//! ```
+
+use super::lexicon::{
+    Position, UnitClass, CHANGE_WORDS, CURRENCIES, MONEY_CONTEXT, NON_FACTS, ONE_CONTEXT,
+    QUALIFIERS, UNITS, WORD_EXCEPTIONS,
+};
+use super::numerals::{self, chinese_digit, is_numeral_char, Number};
+use crate::document::{Change, Kind, Qualifier};
+use rust_decimal::Decimal;
+use std::ops::Range;
+
+/// An amount found in a paragraph, before context (metric, sentence) is added.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Amount {
+    /// Byte range of the fact's text in the paragraph.
+    pub span: Range<usize>,
+    /// money, percent or quantity.
+    pub kind: Kind,
+    /// Value, or low end of a range.
+    pub value: Decimal,
+    /// High end of a range.
+    pub value_max: Option<Decimal>,
+    /// Currency code, percent unit or measure word.
+    pub unit: String,
+    /// Hedge.
+    pub qualifier: Qualifier,
+    /// Rate denominator.
+    pub per: String,
+    /// Role in a change.
+    pub change: Change,
+    /// Rule name.
+    pub rule: &'static str,
+}
+
+/// A numeral run and its parse.
+struct Run {
+    range: Range<usize>,
+    number: Number,
+}
+
+/// What follows a number.
+#[derive(Debug, Clone)]
+struct Suffix {
+    kind: Kind,
+    unit: String,
+    /// Multiply the number by this (成 → 10, 万 after 多 → 10000).
+    scale: Decimal,
+    /// Add this after scaling (成半 → 5, 元6角 → 0.6).
+    add: Decimal,
+    end: usize,
+    rule: &'static str,
+    unit_class: Option<UnitClass>,
+}
+
+/// Scans `line` for amounts, skipping byte ranges in `taken` (dates).
+pub fn scan(line: &str, taken: &[Range<usize>]) -> Vec<Amount> {
+    let mut found: Vec<Amount> = Vec::new();
+    let mut pos = 0;
+    while pos < line.len() {
+        let Some(run) = next_run(line, pos) else { break };
+        pos = run.range.end.max(run.range.start + 1);
+        if let Some(t) = taken.iter().find(|t| t.start <= run.range.start && run.range.start < t.end) {
+            pos = pos.max(t.end);
+            continue;
+        }
+        if let Some(amount) = read_amount(line, &run, taken, &found) {
+            pos = pos.max(amount.span.end);
+            found.push(amount);
+        }
+    }
+    apply_list_currency(line, &mut found);
+    apply_from_pairs(line, &mut found);
+    found
+}
+
+/// Finds the next numeral run at or after `from`.
+fn next_run(line: &str, from: usize) -> Option<Run> {
+    let mut i = from;
+    while i < line.len() {
+        let c = line[i..].chars().next()?;
+        if starts_run(line, i, c) {
+            let end = run_end(line, i);
+            if end > i {
+                if let Some(number) = numerals::parse(&line[i..end]) {
+                    return Some(Run { range: i..end, number });
+                }
+            }
+            i = end.max(i + c.len_utf8());
+            continue;
+        }
+        i += c.len_utf8();
+    }
+    None
+}
+
+fn starts_run(line: &str, i: usize, c: char) -> bool {
+    let next = line[i + c.len_utf8()..].chars().next();
+    match c {
+        '0'..='9' => true,
+        '几' | '数' => next.is_some_and(|n| "十百千万亿".contains(n) || UNITS.longest_prefix(&line[i + c.len_utf8()..]).is_some()),
+        '上' => next.is_some_and(|n| "百千万".contains(n)),
+        '点' => false,
+        _ => is_numeral_char(c),
+    }
+}
+
+/// The end of the numeral run starting at `start`.
+fn run_end(line: &str, start: usize) -> usize {
+    let bytes = line.as_bytes();
+    let mut chars = line[start..].char_indices().peekable();
+    let mut end = start;
+    let mut first = true;
+    while let Some((off, c)) = chars.next() {
+        let at = start + off;
+        let ok = if first && c == '上' {
+            true
+        } else if c == '.' {
+            bytes.get(at.wrapping_sub(1)).is_some_and(u8::is_ascii_digit)
+                && bytes.get(at + 1).is_some_and(u8::is_ascii_digit)
+        } else if c == ',' {
+            // A thousands separator: three digits and no fourth.
+            at > start
+                && bytes[at - 1].is_ascii_digit()
+                && bytes.len() >= at + 4
+                && bytes[at + 1..at + 4].iter().all(u8::is_ascii_digit)
+                && !bytes.get(at + 4).is_some_and(u8::is_ascii_digit)
+        } else if c == '点' {
+            at > start && line[at + 3..].chars().next().is_some_and(|n| chinese_digit(n).is_some())
+        } else if c == '数' {
+            first
+        } else {
+            is_numeral_char(c)
+        };
+        if !ok {
+            break;
+        }
+        first = false;
+        end = at + c.len_utf8();
+    }
+    end
+}
+
+fn char_before(line: &str, at: usize) -> Option<char> {
+    line[..at].chars().next_back()
+}
+
+fn char_at(line: &str, at: usize) -> Option<char> {
+    line[at..].chars().next()
+}
+
+/// Whether a word from the non-fact list covers the run's start.
+fn inside_non_fact(line: &str, run: &Range<usize>) -> bool {
+    let window_start = line[..run.start]
+        .char_indices()
+        .rev()
+        .take(4)
+        .last()
+        .map_or(run.start, |(i, _)| i);
+    line[window_start..run.end]
+        .char_indices()
+        .map(|(i, _)| window_start + i)
+        .take_while(|&k| k <= run.start)
+        .any(|k| {
+            NON_FACTS
+                .longest_prefix(&line[k..])
+                .is_some_and(|(len, _)| k + len > run.start)
+        })
+}
+
+fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) -> Option<Amount> {
+    let before = char_before(line, run.range.start);
+    // Ordinals (第11名), labels glued to Latin letters (5G, A320).
+    if before == Some('第') || before.is_some_and(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    if char_at(line, run.range.end).is_some_and(|c| c.is_ascii_alphabetic())
+        && !CURRENCIES.longest_prefix(&line[run.range.end..]).is_some_and(|(_, c)| c.suffix)
+    {
+        return None;
+    }
+    if inside_non_fact(line, &run.range) {
+        return None;
+    }
+    let text = &line[run.range.clone()];
+    // A run of units alone (万, 百亿) needs a qualifier before it.
+    let bare_unit = !text.chars().any(|c| c.is_ascii_digit() || chinese_digit(c).is_some() || "几数上廿卅".contains(c));
+    if bare_unit && text.chars().count() == 1 {
+        let prefix = &line[..run.range.start];
+        if QUALIFIERS.0.longest_suffix(prefix).is_none() && !prefix.ends_with('达') {
+            return None;
+        }
+    }
+
+    let mut qualifier = Qualifier::None;
+    let mut number = run.number.clone();
+    let mut end = run.range.end;
+
+    // 多/余 between the number and a multiplier or unit (300多万元, 1100多名).
+    if let Some(c @ ('多' | '余')) = char_at(line, end) {
+        if !CURRENCIES.longest_prefix(&line[end..]).is_some() {
+            qualifier = Qualifier::Over;
+            end += c.len_utf8();
+            let mult_end = run_end(line, end);
+            if mult_end > end {
+                let mult_text = &line[end..mult_end];
+                if mult_text.chars().all(|c| "十百千万亿".contains(c)) {
+                    let mult = numerals::parse(mult_text)?.low;
+                    number.low *= mult;
+                    number.high = number.high.map(|h| h * mult);
+                    number.has_large_multiplier |= mult_text.contains(['万', '亿']);
+                    end = mult_end;
+                }
+            }
+        }
+    }
+
+    let suffix = read_suffix(line, end, &number);
+    let value_max = number.high;
+
+    // The first half of a range borrows the second half's unit.
+    let second_at = suffix.as_ref().map_or(end, |s| s.end);
+    if qualifier == Qualifier::None {
+        if let Some(range) = read_range(line, run, &number, suffix.as_ref(), second_at, taken) {
+            return Some(range);
+        }
+    }
+
+    let (start, prefix_qualifier, sign, prefix_currency, per, change) = read_prefix(line, run.range.start, &suffix);
+    if prefix_qualifier != Qualifier::None {
+        qualifier = prefix_qualifier;
+    }
+
+    let percent_prefix = percent_word_before(line, run.range.start);
+    let mut suffix = match (suffix, prefix_currency) {
+        (Some(s), _) if percent_prefix.is_none() || s.kind == Kind::Percent => s,
+        (_, _) if percent_prefix.is_some() => {
+            let (unit, rule) = percent_prefix.expect("checked");
+            Suffix {
+                kind: Kind::Percent,
+                unit: unit.to_string(),
+                scale: Decimal::ONE,
+                add: Decimal::ZERO,
+                end,
+                rule,
+                unit_class: None,
+            }
+        }
+        (Some(s), _) => s,
+        (None, Some(code)) => Suffix {
+            kind: Kind::Money,
+            unit: code.to_string(),
+            scale: Decimal::ONE,
+            add: Decimal::ZERO,
+            end,
+            rule: "money_symbol",
+            unit_class: None,
+        },
+        (None, None) => bare_amount(line, run, &number, end, found)?,
+    };
+    // The article 一: 一名男子 is no count, 其中一人 and 提前一年 are.
+    if text == "一" && qualifier == Qualifier::None && suffix.kind == Kind::Quantity {
+        let counts = suffix.unit_class == Some(UnitClass::Duration)
+            || ONE_CONTEXT.longest_suffix(&line[..start]).is_some()
+            || list_context(line, start, found);
+        if !counts {
+            return None;
+        }
+    }
+
+    let mut end = suffix.end;
+    if let Some((q, len)) = read_after_qualifier(line, end) {
+        if qualifier == Qualifier::None || q == qualifier {
+            qualifier = q;
+            end += len;
+        }
+    }
+    // 4年3个月 → 51个月.
+    if suffix.unit == "年" {
+        if let Some((months, months_end)) = read_months(line, end) {
+            let value = number.low * Decimal::from(12) + months;
+            suffix.unit = "个月".into();
+            return Some(Amount {
+                span: start..months_end,
+                kind: Kind::Quantity,
+                value: (sign * value).normalize(),
+                value_max: None,
+                unit: suffix.unit,
+                qualifier,
+                per,
+                change,
+                rule: "quantity_years_months",
+            });
+        }
+    }
+    let per = if per.is_empty() {
+        read_per_suffix(line, end)
+            .or_else(|| clause_per(line, start))
+            .unwrap_or_default()
+    } else {
+        per
+    };
+
+    Some(Amount {
+        span: start..end,
+        kind: suffix.kind,
+        value: (sign * apply_suffix(number.low, &suffix)).normalize(),
+        value_max: value_max.map(|v| apply_suffix(v, &suffix).normalize()),
+        unit: suffix.unit,
+        qualifier: if value_max.is_some() { Qualifier::Approx } else { qualifier },
+        per,
+        change,
+        rule: suffix.rule,
+    })
+}
+
+fn range_rule(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Money => "money_range",
+        Kind::Percent => "percent_range",
+        _ => "quantity_range",
+    }
+}
+
+fn apply_suffix(value: Decimal, suffix: &Suffix) -> Decimal {
+    value * suffix.scale + suffix.add
+}
+
+/// The large multiplier (万, 亿, 万亿) that ends a numeral, for 两到三万港元.
+fn large_multiplier_of(run: &str) -> Option<Decimal> {
+    let tail: String = run.chars().rev().take_while(|c| *c == '万' || *c == '亿').collect();
+    if tail.is_empty() {
+        return None;
+    }
+    let tail: String = tail.chars().rev().collect();
+    numerals::parse(&tail).map(|n| n.low)
+}
+
+/// Reads `至90%`, `-10万元`, `到三万港元` after a number.
+fn read_range_second(line: &str, at: usize, taken: &[Range<usize>]) -> Option<(Range<usize>, Number, Suffix)> {
+    let rest = &line[at..];
+    let connector = ["至", "到", "-", "~", "～", "—", "－", "－"]
+        .iter()
+        .find(|c| rest.starts_with(**c))?;
+    let second_start = at + connector.len();
+    if taken.iter().any(|t| t.start <= second_start && second_start < t.end) {
+        return None;
+    }
+    let c = char_at(line, second_start)?;
+    if !(c.is_ascii_digit() || is_numeral_char(c)) || c == '点' {
+        return None;
+    }
+    let end = run_end(line, second_start);
+    let number = numerals::parse(&line[second_start..end])?;
+    let suffix = read_suffix(line, end, &number)?;
+    Some((second_start..end, number, suffix))
+}
+
+/// A range `A至B`: one fact whose first half takes the second's unit, and
+/// its multiplier when it has none (两到三万港元 → 20000–30000).
+fn read_range(
+    line: &str,
+    run: &Run,
+    number: &Number,
+    suffix: Option<&Suffix>,
+    second_at: usize,
+    taken: &[Range<usize>],
+) -> Option<Amount> {
+    let (second_run, second, second_suffix) = read_range_second(line, second_at, taken)?;
+    if let Some(s) = suffix {
+        if s.kind != second_suffix.kind || s.unit != second_suffix.unit {
+            return None;
+        }
+    }
+    let mut low = number.low;
+    if suffix.is_none() && !number.has_large_multiplier && second.has_large_multiplier {
+        low *= large_multiplier_of(&line[second_run])?;
+    }
+    let first = apply_suffix(low, suffix.unwrap_or(&second_suffix));
+    let high = apply_suffix(second.high.unwrap_or(second.low), &second_suffix);
+    if first > high {
+        return None;
+    }
+    let (start, qualifier, sign, _, per, change) = read_prefix(line, run.range.start, &Some(second_suffix.clone()));
+    let mut end = second_suffix.end;
+    let mut qualifier = if number.high.is_some() { Qualifier::Approx } else { qualifier };
+    if qualifier == Qualifier::None {
+        if let Some((q, len)) = read_after_qualifier(line, end) {
+            qualifier = q;
+            end += len;
+        }
+    }
+    Some(Amount {
+        span: start..end,
+        kind: second_suffix.kind,
+        value: (sign * first).normalize(),
+        value_max: Some(high.normalize()),
+        unit: second_suffix.unit,
+        qualifier,
+        per,
+        change,
+        rule: range_rule(second_suffix.kind),
+    })
+}
+
+/// Reads the unit after a number.
+fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
+    let rest = &line[at..];
+    let make = |kind, unit: &str, end, rule, class| Suffix {
+        kind,
+        unit: unit.to_string(),
+        scale: Decimal::ONE,
+        add: Decimal::ZERO,
+        end,
+        rule,
+        unit_class: class,
+    };
+    // Percentages.
+    for (word, unit, rule) in [
+        ("%", "%", "percent_sign"),
+        ("‰", "‰", "permille_sign"),
+        ("个百分点", "pp", "percent_points"),
+        ("百分点", "pp", "percent_points"),
+    ] {
+        if rest.starts_with(word) {
+            return Some(make(Kind::Percent, unit, at + word.len(), rule, None));
+        }
+    }
+    if unit_word_is_exception(rest) {
+        return None;
+    }
+    let small = number.low <= Decimal::from(10) && number.high.is_none_or(|h| h <= Decimal::from(10));
+    if rest.starts_with('成') && small && !number.has_large_multiplier {
+        let half = rest.starts_with("成半");
+        let mut s = make(Kind::Percent, "%", at + if half { 6 } else { 3 }, "percent_cheng", None);
+        s.scale = Decimal::from(10);
+        s.add = if half { Decimal::from(5) } else { Decimal::ZERO };
+        return Some(s);
+    }
+    if rest.starts_with('折') && !number.has_multiplier && number.low < Decimal::from(100) {
+        let mut s = make(Kind::Percent, "%", at + 3, "percent_discount", None);
+        if number.low < Decimal::from(10) {
+            s.scale = Decimal::from(10);
+        }
+        return Some(s);
+    }
+    // Money.
+    if let Some((len, currency)) = CURRENCIES.longest_prefix(rest) {
+        if currency.suffix {
+            let mut s = make(Kind::Money, currency.code, at + len, "money_currency", None);
+            if currency.code == "CNY" && rest.starts_with('元') {
+                let (add, end) = read_jiao_fen(line, at + len);
+                s.add = add;
+                s.end = end;
+            }
+            return Some(s);
+        }
+    }
+    // Quantities.
+    if let Some((len, unit)) = UNITS.longest_prefix(rest) {
+        if unit.name == "年" && !is_duration_years(line, at, number) {
+            return None;
+        }
+        let rule = match unit.class {
+            UnitClass::Duration => "quantity_duration",
+            UnitClass::Multiple => "quantity_multiple",
+            _ => "quantity_unit",
+        };
+        return Some(make(Kind::Quantity, unit.name, at + len, rule, Some(unit.class)));
+    }
+    None
+}
+
+/// Whether the text after a number starts with a word that merely begins
+/// with a unit character (成为, 元旦, 种植). The list proposes, jieba
+/// confirms: in 100种地理标志 the word is 种, not 种地.
+fn unit_word_is_exception(rest: &str) -> bool {
+    let Some((len, ())) = WORD_EXCEPTIONS.longest_prefix(rest) else {
+        return false;
+    };
+    let window_end = rest
+        .char_indices()
+        .nth(6)
+        .map_or(rest.len(), |(i, _)| i);
+    let window = &rest[..window_end];
+    crate::segment::words(window)
+        .first()
+        .is_some_and(|&(start, end)| start == 0 && end >= len)
+}
+
+/// `年` after a number is a duration, not a year: a small number not
+/// followed by a month or period word.
+fn is_duration_years(line: &str, at: usize, number: &Number) -> bool {
+    if number.low >= Decimal::from(200) {
+        return false;
+    }
+    let after = &line[at + '年'.len_utf8()..];
+    !["月", "底", "初", "末", "中", "代", "级", "度", "前", "后", "之后", "以前", "以后", "来", "以来", "上半年", "下半年", "第", "一季度", "二季度", "三季度", "四季度", "前三季度"]
+        .iter()
+        .any(|w| after.starts_with(w))
+}
+
+/// `6角三分` after `元`: the fraction it adds and where it ends.
+fn read_jiao_fen(line: &str, at: usize) -> (Decimal, usize) {
+    let mut add = Decimal::ZERO;
+    let mut end = at;
+    for (unit, place) in [('角', Decimal::new(1, 1)), ('分', Decimal::new(1, 2))] {
+        let Some(c) = char_at(line, end) else { break };
+        let digit = chinese_digit(c).map(Decimal::from).or_else(|| c.to_digit(10).map(Decimal::from));
+        if let Some(d) = digit {
+            if char_at(line, end + c.len_utf8()) == Some(unit) {
+                add += d * place;
+                end += c.len_utf8() + unit.len_utf8();
+            }
+        }
+    }
+    (add, end)
+}
+
+/// Reads `3个月` after `4年`.
+fn read_months(line: &str, at: usize) -> Option<(Decimal, usize)> {
+    let c = char_at(line, at)?;
+    if !(c.is_ascii_digit() || chinese_digit(c).is_some() || c == '十') {
+        return None;
+    }
+    let end = run_end(line, at);
+    let number = numerals::parse(&line[at..end])?;
+    line[end..].starts_with("个月").then(|| (number.low, end + "个月".len()))
+}
+
+/// A qualifier word right after the amount.
+fn read_after_qualifier(line: &str, at: usize) -> Option<(Qualifier, usize)> {
+    let rest = &line[at..];
+    let (len, q) = QUALIFIERS.1.longest_prefix(rest)?;
+    // 多 and 余 as qualifiers only when nothing wordlike follows (3年多).
+    let word = &rest[..len];
+    if (word == "多" || word == "余") && char_at(rest, len).is_some_and(|c| c.is_alphanumeric() && !"，。、；".contains(c)) {
+        return None;
+    }
+    Some((q, len))
+}
+
+/// `/吨` after an amount.
+fn read_per_suffix(line: &str, at: usize) -> Option<String> {
+    let rest = line[at..].strip_prefix('/')?;
+    let (len, _) = UNITS.longest_prefix(rest).or_else(|| {
+        let c = rest.chars().next()?;
+        (!c.is_ascii() && c.is_alphabetic()).then(|| (c.len_utf8(), super::lexicon::Unit { name: "", class: UnitClass::Count }))
+    })?;
+    Some(rest[..len].to_string())
+}
+
+/// Reads leftwards from the number: sign, currency symbol, 百分之, qualifier,
+/// rate, change. Returns (start of the fact's text, qualifier, sign,
+/// currency code, per, change).
+fn read_prefix(
+    line: &str,
+    run_start: usize,
+    suffix: &Option<Suffix>,
+) -> (usize, Qualifier, Decimal, Option<&'static str>, String, Change) {
+    let mut start = run_start;
+    let mut sign = Decimal::ONE;
+    let mut currency = None;
+    let mut qualifier = Qualifier::None;
+
+    let prefix = &line[..start];
+    if prefix.ends_with('负') || (prefix.ends_with('-') && !char_before(line, start - 1).is_some_and(|c| c.is_ascii_digit() || c == '%')) {
+        sign = -Decimal::ONE;
+        start -= if prefix.ends_with('负') { 3 } else { 1 };
+    } else if prefix.ends_with('+') && !char_before(line, start - 1).is_some_and(|c| c.is_ascii_digit()) {
+        start -= 1;
+    }
+    if let Some((len, c)) = CURRENCIES.longest_suffix(&line[..start]) {
+        if c.prefix {
+            currency = Some(c.code);
+            start -= len;
+        }
+    }
+    if line[..start].ends_with(' ') && currency.is_none() {
+        // "US$ 5": allow one space after a symbol.
+        if let Some((len, c)) = CURRENCIES.longest_suffix(&line[..start - 1]) {
+            if c.prefix && c.code != "CNY" {
+                currency = Some(c.code);
+                start -= len + 1;
+            }
+        }
+    }
+    if line[..start].ends_with("百分之") || line[..start].ends_with("千分之") {
+        start -= "百分之".len();
+    }
+    if let Some((len, q)) = QUALIFIERS.0.longest_suffix(&line[..start]) {
+        // 最近3年, 将近: 近 after 最 is no qualifier.
+        if !(line[..start - len].ends_with('最')) {
+            qualifier = q;
+            start -= len;
+        }
+    }
+    let _ = suffix;
+    // Rate and change words are not part of the text.
+    let mut cursor = start;
+    let mut per = String::new();
+    if let Some(p) = read_per_prefix(&line[..cursor]) {
+        per = line[cursor - p..cursor].to_string();
+        cursor -= p;
+    }
+    let mut change = Change::None;
+    let mut before = &line[..cursor];
+    if let Some(stripped) = before.strip_suffix('了') {
+        before = stripped;
+    }
+    if let Some((len, c)) = CHANGE_WORDS.longest_suffix(before) {
+        let preceding = &before[..before.len() - len];
+        let single = len <= 3;
+        // 新增 counts what is new, not a change; single-character verbs need
+        // 同比/环比 or a clause start to be safe.
+        let glued_verb = single
+            && c != Change::From
+            && preceding.ends_with(|ch: char| ch.is_alphabetic() && !"比较".contains(ch));
+        if !(preceding.ends_with('新') && c == Change::Up) && !glued_verb {
+            change = c;
+        }
+    }
+    (start, qualifier, sign, currency, per, change)
+}
+
+/// A rate right before the amount: `每人每月`, `人均`, `呎价`. Returns its
+/// byte length.
+fn read_per_prefix(prefix: &str) -> Option<usize> {
+    if prefix.ends_with("人均") {
+        return Some("人均".len());
+    }
+    if let Some(start) = per_groups_ending_at(prefix, prefix.len()) {
+        return Some(prefix.len() - start);
+    }
+    // 呎价, 吨价: a unit then 价.
+    if let Some(rest) = prefix.strip_suffix('价') {
+        if let Some((len, _)) = UNITS.longest_suffix(rest) {
+            return Some(len + '价'.len_utf8());
+        }
+    }
+    None
+}
+
+/// The start of a run of `每X` groups ending exactly at `end` (每人每月),
+/// where X is a measure word or one character.
+fn per_groups_ending_at(text: &str, end: usize) -> Option<usize> {
+    let mut start = None;
+    let mut cursor = end;
+    loop {
+        let before = &text[..cursor];
+        let found = before.char_indices().rev().take(5).find_map(|(i, c)| {
+            if c != '每' {
+                return None;
+            }
+            let x = &before[i + c.len_utf8()..];
+            let one_char = x.chars().count() == 1 && x.chars().all(|c| is_han(c) && c != '每');
+            let unit = !x.is_empty() && UNITS.get(x).is_some();
+            (one_char || unit || matches!(x, "个月" | "平方米" | "公斤" | "千克")).then_some(i)
+        });
+        match found {
+            Some(i) => {
+                start = Some(i);
+                cursor = i;
+            }
+            None => return start,
+        }
+    }
+}
+
+/// A rate stated earlier in the clause: `每户取暖救助由600元`, `连续3年每年
+/// 安排300万元`, `人均可支配收入3万元`. Returns the rate as written.
+fn clause_per(line: &str, start: usize) -> Option<String> {
+    let clause = &line[clause_start(line, start)..start];
+    if clause.contains("人均") {
+        return Some("人均".into());
+    }
+    // The last 每-run in the clause.
+    let last_mei = clause.rfind('每')?;
+    let after = &clause[last_mei + '每'.len_utf8()..];
+    let x_len = UNITS
+        .longest_prefix(after)
+        .map(|(len, _)| len)
+        .or_else(|| after.chars().next().filter(|&c| is_han(c)).map(char::len_utf8))?;
+    let end = last_mei + '每'.len_utf8() + x_len;
+    let begin = per_groups_ending_at(clause, end)?;
+    Some(clause[begin..end].to_string())
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// A number with no unit: a count with a 万/亿 magnitude (`超过2亿`), or
+/// money when its clause names money (`投资超百亿`).
+fn bare_amount(line: &str, run: &Run, number: &Number, end: usize, found: &[Amount]) -> Option<Suffix> {
+    let _ = found;
+    if !number.has_large_multiplier {
+        return None;
+    }
+    let clause_start = clause_start(line, run.range.start);
+    let clause = &line[clause_start..run.range.start];
+    let money = clause.char_indices().any(|(i, _)| MONEY_CONTEXT.longest_prefix(&clause[i..]).is_some());
+    Some(Suffix {
+        kind: if money { Kind::Money } else { Kind::Quantity },
+        unit: if money { "CNY".into() } else { String::new() },
+        scale: Decimal::ONE,
+        add: Decimal::ZERO,
+        end,
+        rule: if money { "money_context" } else { "quantity_bare" },
+        unit_class: None,
+    })
+}
+
+/// `百分之` or `千分之` right before a number: its unit and rule.
+fn percent_word_before(line: &str, at: usize) -> Option<(&'static str, &'static str)> {
+    let before = &line[..at];
+    if before.ends_with("百分之") {
+        Some(("%", "percent_words"))
+    } else if before.ends_with("千分之") {
+        Some(("‰", "permille_words"))
+    } else {
+        None
+    }
+}
+
+/// Byte offset where the clause holding `at` starts.
+pub fn clause_start(line: &str, at: usize) -> usize {
+    line[..at]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| "，。；！？：,;!?".contains(c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// 其中一人 in a list after another amount: `10个5分钟和一个32秒`.
+fn list_context(line: &str, start: usize, found: &[Amount]) -> bool {
+    let Some(prev) = found.last() else { return false };
+    let between = &line[prev.span.end.min(start)..start];
+    matches!(between, "和" | "与" | "及" | "、" | "或")
+}
+
+/// 分别为5亿、3亿和2亿元: bare amounts joined to a money amount by list
+/// separators take its currency.
+fn apply_list_currency(line: &str, found: &mut [Amount]) {
+    for i in (1..found.len()).rev() {
+        let (head, tail) = found.split_at_mut(i);
+        let next = &tail[0];
+        let prev = &mut head[i - 1];
+        let between = &line[prev.span.end.min(next.span.start)..next.span.start];
+        let joined = matches!(between, "、" | "和" | "及" | "与" | "或" | "以及");
+        if joined && prev.unit.is_empty() && next.kind == Kind::Money && prev.kind == Kind::Quantity {
+            prev.kind = Kind::Money;
+            prev.unit = next.unit.clone();
+            prev.rule = "money_list";
+        }
+    }
+}
+
+/// 由696元提高到730元: a from-word amount pairs with a later to-amount in
+/// its clause; without one, 由/从 mean nothing.
+fn apply_from_pairs(line: &str, found: &mut [Amount]) {
+    for i in 0..found.len() {
+        if found[i].change != Change::From {
+            continue;
+        }
+        let end = found[i].span.end;
+        let paired = found[i + 1..].iter().any(|next| {
+            next.change == Change::To && !line[end..next.span.start].contains(['，', '。', '；'])
+        });
+        if !paired {
+            found[i].change = Change::None;
+        }
+    }
+}
+
+/// Whether `position` (before/after) is in the table; used by tests.
+pub fn qualifier_position(word: &str) -> Option<Position> {
+    if QUALIFIERS.0.get(word).is_some() {
+        Some(Position::Before)
+    } else if QUALIFIERS.1.get(word).is_some() {
+        Some(Position::After)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(line: &str) -> Amount {
+        let found = scan(line, &[]);
+        assert_eq!(found.len(), 1, "{line}: {found:#?}");
+        found.into_iter().next().unwrap()
+    }
+
+    fn texts(line: &str) -> Vec<String> {
+        scan(line, &[]).into_iter().map(|a| line[a.span].to_string()).collect()
+    }
+
+    #[test]
+    fn reads_money_with_multiplier_and_currency() {
+        let a = one("总投资600亿元的项目");
+        assert_eq!((a.value.to_string(), a.unit.as_str()), ("60000000000".into(), "CNY"));
+        let a = one("4.71亿美元资本金到位");
+        assert_eq!((a.value.to_string(), a.unit.as_str()), ("471000000".into(), "USD"));
+    }
+
+    #[test]
+    fn reads_qualifier_before_a_bare_multiplier() {
+        let a = one("拉动相关产业链投资近千亿元的重大项目");
+        assert_eq!(a.value.to_string(), "100000000000");
+        assert_eq!(a.qualifier, Qualifier::Approx);
+    }
+
+    #[test]
+    fn reads_over_between_number_and_multiplier() {
+        let a = one("享受税收减免800余万元");
+        assert_eq!((a.value.to_string(), a.qualifier), ("8000000".into(), Qualifier::Over));
+        let a = one("完成170多公里建设");
+        assert_eq!((a.value.to_string(), a.unit.as_str(), a.qualifier), ("170".into(), "公里", Qualifier::Over));
+    }
+
+    #[test]
+    fn reads_ranges_with_shared_unit() {
+        let a = one("医疗救助待遇达到80%至90%。");
+        assert_eq!((a.value.to_string(), a.value_max.unwrap().to_string()), ("80".into(), "90".into()));
+        let a = one("奖励两到三万港元");
+        assert_eq!((a.value.to_string(), a.value_max.unwrap().to_string(), a.unit.as_str()), ("20000".into(), "30000".into(), "HKD"));
+        let a = one("补贴5万至10万元");
+        assert_eq!((a.value.to_string(), a.value_max.unwrap().to_string()), ("50000".into(), "100000".into()));
+    }
+
+    #[test]
+    fn reads_rates_and_changes() {
+        let found = scan("由每人每月696元提高到每人每月730元", &[]);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].change, found[0].per.as_str()), (Change::From, "每人每月"));
+        assert_eq!((found[1].change, found[1].per.as_str()), (Change::To, "每人每月"));
+        let a = one("贷款同比增长31.2%");
+        assert_eq!(a.change, Change::Up);
+    }
+
+    #[test]
+    fn skips_labels_ordinals_and_idioms() {
+        assert!(texts("辽河雷61储气库注气投产").is_empty());
+        assert!(texts("启动实施5G石化运输").is_empty());
+        assert!(texts("分列第11名和第25名").is_empty());
+        assert!(texts("一手抓疫情防控").is_empty());
+        assert!(texts("高水平全面建成小康社会是一项系统工程").is_empty());
+        assert!(texts("零就业家庭保持动态为零").is_empty());
+    }
+
+    #[test]
+    fn reads_percent_forms() {
+        assert_eq!(one("占百分之三十五").value.to_string(), "35");
+        assert_eq!(one("约三成半的人").value.to_string(), "35");
+        assert_eq!(one("打七折").value.to_string(), "70");
+        let a = one("下降0.3个百分点");
+        assert_eq!((a.unit.as_str(), a.change), ("pp", Change::Down));
+        assert_eq!(one("千分之五").unit, "‰");
+    }
+
+    #[test]
+    fn reads_jiao_and_fen() {
+        assert_eq!(one("50元6角三分").value.to_string(), "50.63");
+    }
+
+    #[test]
+    fn reads_years_and_months_as_one_quantity() {
+        let a = one("历时4年3个月");
+        assert_eq!((a.value.to_string(), a.unit.as_str()), ("51".into(), "个月"));
+    }
+}

@@ -1,0 +1,96 @@
+//! What surrounds a fact: its sentence and its metric.
+//!
+//! The metric is the few words just before a fact, inside its clause, that
+//! say what it measures (`总投资600亿元` → 总投资). It comes from jieba's
+//! words and parts of speech over the clause prefix only, so segmentation
+//! costs in proportion to the facts found, not to the text.
+//!
+//! ```
+//! use zhfacts::extract::context::{metric, sentence_range};
+//! let line = "今年，盘锦减免企业税费22亿元。其他";
+//! let at = line.find("22").unwrap();
+//! assert_eq!(metric(line, at), "减免企业税费");
+//! assert_eq!(&line[sentence_range(line, at..at + 2)], "今年，盘锦减免企业税费22亿元。");
+//! ```
+
+use super::amount::clause_start;
+use crate::segment;
+use std::ops::Range;
+
+/// Words that link a metric to its amount and say nothing of what is
+/// measured: skipped at the end of the prefix.
+const LINKS: &[&str] = &[
+    "达到", "达", "为", "是", "有", "约", "共", "共计", "合计", "累计", "总计", "同比", "环比", "比",
+    "较", "了", "的", "在", "由", "从", "到", "至", "增长", "增加", "提高", "下降", "减少", "降低",
+    "升至", "增至", "降至", "提高到", "增加到", "下降到", "达到了", "仅", "只", "已", "已经", "超过",
+    "突破", "逾", "近", "将近", "接近", "大约", "不到", "不足", "高达", "多达", "约为", "分别", "分别为",
+    "人均", "平均", "上涨", "上升", "回落", "下跌", "提升", "每", "按", "以", "将", "又", "再", "还",
+    "均", "都", "也", "总", "并", "其中", "即",
+];
+
+/// Verbs that open a clause without saying what is measured (提供招聘岗位 →
+/// 招聘岗位); the metric stops before them.
+const GENERIC_VERBS: &[&str] = &[
+    "提供", "实现", "完成", "安排", "开展", "发放", "举办", "推动", "带动", "拉动", "签约", "新增",
+    "建成", "建设", "创建", "消除", "征集", "帮助", "享受", "获得", "获", "投放", "组织", "参与",
+    "吸引", "落实", "确保", "推进", "启动", "打造", "形成", "达成", "发布", "召开", "举行", "设立",
+];
+
+/// The metric words before the fact starting at byte `at` of `line`.
+pub fn metric(line: &str, at: usize) -> String {
+    let start = clause_start(line, at);
+    let prefix = &line[start..at];
+    if prefix.is_empty() {
+        return String::new();
+    }
+    let words = segment::tagged(prefix);
+    let mut end = words.len();
+    while end > 0 && (LINKS.contains(&words[end - 1].word) || is_filler(words[end - 1].tag, words[end - 1].word)) {
+        end -= 1;
+    }
+    let mut begin = end;
+    while begin > 0 && end - begin < 4 {
+        let w = &words[begin - 1];
+        let stop = GENERIC_VERBS.contains(&w.word)
+            || LINKS.contains(&w.word) && begin < end
+            || matches!(w.tag, "ns" | "nr" | "m" | "t" | "x" | "p" | "c" | "u" | "uj" | "r" | "d" | "f" | "q" | "mq" | "eng")
+            || w.word.trim().is_empty()
+            || w.word.chars().any(|c| !c.is_alphanumeric());
+        if stop {
+            break;
+        }
+        begin -= 1;
+    }
+    words[begin..end].iter().map(|w| w.word).collect()
+}
+
+fn is_filler(tag: &str, word: &str) -> bool {
+    matches!(tag, "x" | "uj" | "ul" | "p" | "d" | "m" | "q" | "mq") || word.trim().is_empty()
+}
+
+/// The byte range of the sentence holding `span` in `line`, its final
+/// punctuation and closing quotes included.
+pub fn sentence_range(line: &str, span: Range<usize>) -> Range<usize> {
+    const ENDS: &[char] = &['。', '！', '？', '!', '?', '；'];
+    let start = line[..span.start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| ENDS.contains(&c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let start = start
+        + line[start..]
+            .chars()
+            .take_while(|c| matches!(c, '”' | '’' | '）' | ' '))
+            .map(char::len_utf8)
+            .sum::<usize>();
+    let mut end = line[span.end..]
+        .char_indices()
+        .find(|&(_, c)| ENDS.contains(&c))
+        .map_or(line.len(), |(i, c)| span.end + i + c.len_utf8());
+    end += line[end..]
+        .chars()
+        .take_while(|c| matches!(c, '”' | '’' | '）' | '」'))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    start.min(span.start)..end
+}

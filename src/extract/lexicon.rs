@@ -1,0 +1,275 @@
+//! The word lists extraction reads, embedded from `data/` and parsed once.
+//!
+//! Each list is a tab-separated text file a rule engineer can extend by
+//! adding a line; each parses with no duplicates (tested below).
+
+use crate::document::{Change, Qualifier};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// A currency word or symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Currency {
+    /// ISO 4217 code.
+    pub code: &'static str,
+    /// May stand after the number (元).
+    pub suffix: bool,
+    /// May stand before the number (US$).
+    pub prefix: bool,
+}
+
+/// What kind of unit a measure word is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitClass {
+    /// A counted thing: 个, 项, 人次.
+    Count,
+    /// A physical measure: 吨, 公里.
+    Measure,
+    /// A span of time: 年, 个月, 小时, 岁.
+    Duration,
+    /// 倍.
+    Multiple,
+}
+
+/// A measure word and how it is written in the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unit {
+    /// Output unit (`个小时` → `小时`).
+    pub name: &'static str,
+    /// Its class.
+    pub class: UnitClass,
+}
+
+/// Where a qualifier word stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// Before the amount (约, 超过).
+    Before,
+    /// After the amount (左右, 以上, 多).
+    After,
+}
+
+/// A longest-match table of words.
+#[derive(Debug)]
+pub struct WordTable<T> {
+    words: HashMap<&'static str, T>,
+    max_chars: usize,
+}
+
+impl<T: Copy> WordTable<T> {
+    fn new(entries: Vec<(&'static str, T)>) -> Self {
+        let max_chars = entries
+            .iter()
+            .map(|(w, _)| w.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut words = HashMap::with_capacity(entries.len());
+        for (w, v) in entries {
+            let fresh = words.insert(w, v).is_none();
+            debug_assert!(fresh, "duplicate entry {w}");
+        }
+        WordTable { words, max_chars }
+    }
+
+    /// The longest word at the start of `text`: (its byte length, value).
+    pub fn longest_prefix(&self, text: &str) -> Option<(usize, T)> {
+        let ends: Vec<usize> = text
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .take(self.max_chars)
+            .collect();
+        ends.into_iter()
+            .rev()
+            .find_map(|end| self.words.get(&text[..end]).map(|&v| (end, v)))
+    }
+
+    /// The longest word at the end of `text`: (its byte length, value).
+    pub fn longest_suffix(&self, text: &str) -> Option<(usize, T)> {
+        let starts: Vec<usize> = text
+            .char_indices()
+            .rev()
+            .map(|(i, _)| i)
+            .take(self.max_chars)
+            .collect();
+        starts
+            .into_iter()
+            .rev()
+            .find_map(|start| self.words.get(&text[start..]).map(|&v| (text.len() - start, v)))
+    }
+
+    /// Looks a whole word up.
+    pub fn get(&self, word: &str) -> Option<T> {
+        self.words.get(word).copied()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// Lines of a data file: comments and blank lines skipped, fields split on tabs.
+fn rows(data: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    data.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+}
+
+/// Currency words by longest match.
+pub static CURRENCIES: LazyLock<WordTable<Currency>> = LazyLock::new(|| {
+    WordTable::new(
+        rows(include_str!("../../data/currencies.txt"))
+            .map(|f| {
+                let position = f.get(2).copied().unwrap_or("suffix");
+                (
+                    f[0],
+                    Currency {
+                        code: f[1],
+                        suffix: position != "prefix",
+                        prefix: position != "suffix",
+                    },
+                )
+            })
+            .collect(),
+    )
+});
+
+/// Measure words by longest match.
+pub static UNITS: LazyLock<WordTable<Unit>> = LazyLock::new(|| {
+    WordTable::new(
+        rows(include_str!("../../data/units.txt"))
+            .map(|f| {
+                let class = match f.get(2).copied().unwrap_or("count") {
+                    "measure" => UnitClass::Measure,
+                    "duration" => UnitClass::Duration,
+                    "multiple" => UnitClass::Multiple,
+                    _ => UnitClass::Count,
+                };
+                let name = f.get(1).copied().unwrap_or(f[0]);
+                (f[0], Unit { name, class })
+            })
+            .collect(),
+    )
+});
+
+/// Qualifier words by position.
+pub static QUALIFIERS: LazyLock<(WordTable<Qualifier>, WordTable<Qualifier>)> =
+    LazyLock::new(|| {
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        for f in rows(include_str!("../../data/qualifiers.txt")) {
+            let q = Qualifier::parse(f[1]).expect("qualifiers.txt names a known qualifier");
+            match f.get(2).copied() {
+                Some("after") => after.push((f[0], q)),
+                _ => before.push((f[0], q)),
+            }
+        }
+        (WordTable::new(before), WordTable::new(after))
+    });
+
+/// Change words (由, 提高到, 增长 …) by longest match.
+pub static CHANGE_WORDS: LazyLock<WordTable<Change>> = LazyLock::new(|| {
+    WordTable::new(
+        rows(include_str!("../../data/change_words.txt"))
+            .map(|f| (f[0], Change::parse(f[1]).unwrap_or(Change::None)))
+            .collect(),
+    )
+});
+
+fn word_list(data: &'static str) -> WordTable<()> {
+    WordTable::new(rows(data).map(|f| (f[0], ())).collect())
+}
+
+/// Words containing numerals that state no amount.
+pub static NON_FACTS: LazyLock<WordTable<()>> =
+    LazyLock::new(|| word_list(include_str!("../../data/nonfacts.txt")));
+
+/// Words that make a bare 万/亿 amount money.
+pub static MONEY_CONTEXT: LazyLock<WordTable<()>> =
+    LazyLock::new(|| word_list(include_str!("../../data/money_context.txt")));
+
+/// Words that make a bare 一 a count.
+pub static ONE_CONTEXT: LazyLock<WordTable<()>> =
+    LazyLock::new(|| word_list(include_str!("../../data/article_one_context.txt")));
+
+/// Words that begin with a unit character but are no unit (成为, 元旦).
+pub static WORD_EXCEPTIONS: LazyLock<WordTable<()>> =
+    LazyLock::new(|| word_list(include_str!("../../data/word_exceptions.txt")));
+
+/// Spring Festival dates by year.
+pub static SPRING_FESTIVAL: LazyLock<HashMap<i32, crate::calendar::Date>> = LazyLock::new(|| {
+    rows(include_str!("../../data/spring_festival.txt"))
+        .filter_map(|f| crate::calendar::Date::parse(f[0]))
+        .map(|d| (d.year, d))
+        .collect()
+});
+
+/// Loads every list now rather than on first use.
+pub fn warm_up() {
+    LazyLock::force(&CURRENCIES);
+    LazyLock::force(&UNITS);
+    LazyLock::force(&QUALIFIERS);
+    LazyLock::force(&CHANGE_WORDS);
+    LazyLock::force(&NON_FACTS);
+    LazyLock::force(&MONEY_CONTEXT);
+    LazyLock::force(&ONE_CONTEXT);
+    LazyLock::force(&WORD_EXCEPTIONS);
+    LazyLock::force(&SPRING_FESTIVAL);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn assert_no_duplicates(name: &str, data: &'static str) {
+        let mut seen = HashSet::new();
+        for f in rows(data) {
+            assert!(seen.insert(f[0]), "{name}: duplicate entry {}", f[0]);
+        }
+        assert!(!seen.is_empty(), "{name} is empty");
+    }
+
+    #[test]
+    fn data_files_parse_without_duplicates() {
+        assert_no_duplicates("currencies", include_str!("../../data/currencies.txt"));
+        assert_no_duplicates("units", include_str!("../../data/units.txt"));
+        assert_no_duplicates("qualifiers", include_str!("../../data/qualifiers.txt"));
+        assert_no_duplicates("change_words", include_str!("../../data/change_words.txt"));
+        assert_no_duplicates("nonfacts", include_str!("../../data/nonfacts.txt"));
+        assert_no_duplicates("money_context", include_str!("../../data/money_context.txt"));
+        assert_no_duplicates("article_one_context", include_str!("../../data/article_one_context.txt"));
+        assert_no_duplicates("word_exceptions", include_str!("../../data/word_exceptions.txt"));
+        assert_no_duplicates("spring_festival", include_str!("../../data/spring_festival.txt"));
+    }
+
+    #[test]
+    fn every_row_has_its_fields() {
+        for f in rows(include_str!("../../data/currencies.txt")) {
+            assert!(f.len() >= 2 && f[1].len() == 3, "bad currency row {f:?}");
+        }
+        for f in rows(include_str!("../../data/qualifiers.txt")) {
+            assert!(Qualifier::parse(f[1]).is_some(), "bad qualifier row {f:?}");
+        }
+        for f in rows(include_str!("../../data/change_words.txt")) {
+            assert!(Change::parse(f[1]).is_some() || f[1] == "none", "bad change row {f:?}");
+        }
+        assert!(SPRING_FESTIVAL.len() >= 30);
+    }
+
+    #[test]
+    fn longest_match_prefers_longer_words() {
+        assert_eq!(CURRENCIES.longest_prefix("港元的").map(|(_, c)| c.code), Some("HKD"));
+        assert_eq!(CURRENCIES.longest_prefix("元的").map(|(_, c)| c.code), Some("CNY"));
+        assert_eq!(UNITS.longest_prefix("平方公里内").map(|(n, _)| n), Some(12));
+        assert_eq!(QUALIFIERS.0.longest_suffix("同比超过").map(|(n, _)| n), Some(6));
+    }
+}

@@ -1,0 +1,146 @@
+//! Stage 4: numeric facts from the reflowed text.
+//!
+//! Per paragraph: dates first ([`date::scan`]), then amounts
+//! ([`amount::scan`]) outside the dates, then context (sentence, metric).
+//! Facts are returned in text order with offsets into the original text.
+//!
+//! ```
+//! use zhfacts::{Document, Pipeline};
+//! let pipeline = Pipeline::default();
+//! let doc = pipeline.prepare("d1", "总投资600亿元的项目。".into(), None);
+//! let facts = zhfacts::extract::extract(&doc);
+//! assert_eq!(facts[0].text, "600亿元");
+//! assert_eq!(&doc.original[facts[0].start..], "600亿元的项目。");
+//! ```
+
+pub mod amount;
+pub mod context;
+pub mod date;
+pub mod lexicon;
+pub mod numerals;
+
+use crate::document::{Document, Fact, Kind, ParagraphKind, Qualifier};
+use crate::offsets::byte_to_char_offsets;
+use std::ops::Range;
+
+/// A fact found in one paragraph, before offsets are mapped.
+struct Found {
+    span: Range<usize>,
+    paragraph: Range<usize>,
+    fact: Fact,
+}
+
+/// Extracts every fact of `doc`, in text order.
+pub fn extract(doc: &Document) -> Vec<Fact> {
+    let mut ctx = date::DateContext::new(doc.ref_date);
+    let yuan = local_yuan(&doc.text);
+    let mut found: Vec<Found> = Vec::new();
+    for paragraph in &doc.paragraphs {
+        if paragraph.kind == ParagraphKind::Furniture {
+            continue;
+        }
+        let line = &doc.text[paragraph.range.clone()];
+        let dates = date::scan(line, &mut ctx);
+        let taken: Vec<Range<usize>> = dates.iter().map(|d| d.span.clone()).collect();
+        for d in dates {
+            found.push(Found {
+                span: d.span.clone(),
+                paragraph: paragraph.range.clone(),
+                fact: blank_fact(doc, Kind::Date, d.rule, d.qualifier, d.date),
+            });
+        }
+        for a in amount::scan(line, &taken) {
+            let mut fact = blank_fact(doc, a.kind, a.rule, a.qualifier, String::new());
+            fact.value = Some(a.value);
+            fact.value_max = a.value_max;
+            fact.unit = if a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[a.span.clone()]) {
+                yuan.to_string()
+            } else {
+                a.unit
+            };
+            fact.per = a.per;
+            fact.change = a.change;
+            fact.metric = context::metric(line, a.span.start);
+            found.push(Found {
+                span: a.span,
+                paragraph: paragraph.range.clone(),
+                fact,
+            });
+        }
+    }
+    found.sort_by_key(|f| (f.paragraph.start, f.span.start, f.span.end));
+    finish(doc, found)
+}
+
+/// `元` written without 人民币: the local currency of the article.
+fn bare_yuan(text: &str) -> bool {
+    text.ends_with('元') && !text.contains("人民币") && !text.ends_with("美元")
+}
+
+/// The currency of a bare 元: HKD or TWD in articles about Hong Kong or
+/// Taiwan (their dollars are written 元 there), else CNY.
+fn local_yuan(text: &str) -> &'static str {
+    let count = |words: &[&str]| -> usize { words.iter().map(|w| text.matches(w).count()).sum() };
+    let hong_kong = count(&["香港", "港府", "港元", "港币", "特区政府", "九龙", "新界"]);
+    let taiwan = count(&["台湾", "台北", "新台币", "高雄", "台中", "新北"]);
+    let mainland = count(&["人民币", "内地", "全国", "省", "市委", "国务院"]);
+    if hong_kong >= 3 && hong_kong > taiwan * 2 && hong_kong > mainland {
+        "HKD"
+    } else if taiwan >= 3 && taiwan > hong_kong * 2 && taiwan > mainland {
+        "TWD"
+    } else {
+        "CNY"
+    }
+}
+
+fn blank_fact(doc: &Document, kind: Kind, rule: &str, qualifier: Qualifier, date: String) -> Fact {
+    Fact {
+        doc: doc.id.clone(),
+        index: 0,
+        kind,
+        text: String::new(),
+        value: None,
+        value_max: None,
+        unit: String::new(),
+        date,
+        qualifier,
+        per: String::new(),
+        change: Default::default(),
+        metric: String::new(),
+        sentence: String::new(),
+        start: 0,
+        end: 0,
+        rule: rule.to_string(),
+    }
+}
+
+/// Fills text, sentence, index and original offsets.
+fn finish(doc: &Document, found: Vec<Found>) -> Vec<Fact> {
+    let mut positions: Vec<usize> = found
+        .iter()
+        .flat_map(|f| [f.paragraph.start + f.span.start, f.paragraph.start + f.span.end])
+        .collect();
+    positions.sort_unstable();
+    positions.dedup();
+    let chars = byte_to_char_offsets(&doc.text, &positions);
+    let char_of = |byte: usize| chars[positions.binary_search(&byte).expect("every position was collected")];
+    found
+        .into_iter()
+        .enumerate()
+        .map(|(index, f)| {
+            let line = &doc.text[f.paragraph.clone()];
+            let (start, end) = doc.map.original_range(
+                char_of(f.paragraph.start + f.span.start),
+                char_of(f.paragraph.start + f.span.end),
+            );
+            Fact {
+                index,
+                text: line[f.span.clone()].to_string(),
+                sentence: line[context::sentence_range(line, f.span.clone())].to_string(),
+                start,
+                end,
+                ..f.fact
+            }
+        })
+        .collect()
+}

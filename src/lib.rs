@@ -1,0 +1,130 @@
+//! zhfacts turns batches of Chinese news articles into clean numeric datasets.
+//!
+//! The pipeline has five stages, each a module: [`normalize`]
+//! (Traditional→Simplified, width folding), [`reflow`] (hard line-break
+//! repair), [`segment`] (jieba), [`extract`] (money, percentages, quantities,
+//! dates) and [`output`] (CSV, JSON Lines, report). Every fact points back
+//! into the original text through an [`offsets::OffsetMap`] composed across
+//! the stages.
+//!
+//! ```
+//! use zhfacts::Pipeline;
+//! let pipeline = Pipeline::default();
+//! let doc = pipeline.prepare("seed", "盤錦總投資６００億元的項\n\n目投產。".into(), None);
+//! let facts = zhfacts::extract::extract(&doc);
+//! assert_eq!(facts[0].text, "600亿元");
+//! assert_eq!(facts[0].value.unwrap().to_string(), "60000000000");
+//! assert_eq!(facts[0].unit, "CNY");
+//! // Offsets are character offsets into the original text.
+//! let original: String = doc.original.chars().skip(facts[0].start).take(facts[0].end - facts[0].start).collect();
+//! assert_eq!(original, "６００億元");
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod calendar;
+pub mod batch;
+pub mod document;
+pub mod error;
+pub mod extract;
+pub mod input;
+pub mod normalize;
+pub mod offsets;
+pub mod output;
+pub mod reflow;
+pub mod segment;
+
+pub use calendar::Date;
+pub use document::{Change, Document, Fact, Kind, Qualifier, RefDateSource};
+pub use error::{Error, Result};
+
+/// Options that apply to every document of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Pipeline {
+    /// Reference date for documents that carry none of their own.
+    pub ref_date: Option<Date>,
+}
+
+/// Which stage's text to show (`zhfacts text --stage`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// After normalization.
+    Normalize,
+    /// After reflow.
+    Reflow,
+    /// After segmentation: words separated by spaces.
+    Segment,
+}
+
+impl Pipeline {
+    /// A pipeline with a reference date for undated documents.
+    pub fn with_ref_date(ref_date: Option<Date>) -> Self {
+        Pipeline { ref_date }
+    }
+
+    /// Loads dictionaries now, so the first document does not pay for them.
+    pub fn warm_up(&self) {
+        normalize::warm_up();
+        segment::warm_up();
+        extract::lexicon::warm_up();
+    }
+
+    /// Runs normalization and reflow; `date` is the document's own date.
+    pub fn prepare(&self, id: &str, original: String, date: Option<(Date, RefDateSource)>) -> Document {
+        let normalized = normalize::normalize(&original);
+        let reflowed = reflow::reflow(&normalized.text);
+        let map = normalized.map.compose(&reflowed.map);
+        let (ref_date, ref_date_source) = match (date, self.ref_date) {
+            (Some((d, source)), _) => (Some(d), source),
+            (None, Some(d)) => (Some(d), RefDateSource::Option),
+            (None, None) => match dateline(&reflowed.text) {
+                Some(d) => (Some(d), RefDateSource::Dateline),
+                None => (None, RefDateSource::None),
+            },
+        };
+        Document {
+            id: id.to_string(),
+            original,
+            text: reflowed.text,
+            map,
+            paragraphs: reflowed.paragraphs,
+            ref_date,
+            ref_date_source,
+        }
+    }
+
+    /// Prepares and extracts one document.
+    pub fn run(&self, id: &str, original: String, date: Option<(Date, RefDateSource)>) -> (Document, Vec<Fact>) {
+        let doc = self.prepare(id, original, date);
+        let facts = extract::extract(&doc);
+        (doc, facts)
+    }
+
+    /// The text of `original` after `stage`.
+    pub fn text(&self, original: &str, stage: Stage) -> String {
+        let normalized = normalize::normalize(original);
+        if stage == Stage::Normalize {
+            return normalized.text;
+        }
+        let reflowed = reflow::reflow(&normalized.text);
+        if stage == Stage::Reflow {
+            return reflowed.text;
+        }
+        reflowed
+            .text
+            .lines()
+            .map(segment::segmented_line)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// A full date in the article's head: `2020年12月10日 星期四`,
+/// `（2020-12-10）`, `本报北京2020年12月9日电`.
+fn dateline(text: &str) -> Option<Date> {
+    let head: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
+    let mut ctx = extract::date::DateContext::new(None);
+    extract::date::scan(&head, &mut ctx)
+        .into_iter()
+        .find_map(|f| Date::parse(&f.date))
+}

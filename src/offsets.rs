@@ -1,0 +1,189 @@
+//! The offset map: where each character of a derived text came from.
+//!
+//! Every stage before extraction (normalize, reflow) produces a new text and
+//! an [`OffsetMap`] with one entry per character of that text: the range of
+//! characters of the stage's *input* it stands for. Normalization maps one
+//! character to one character, so most entries cover one input character; a
+//! run whose length a converter changed maps, as a whole, to the run it came
+//! from (every output character of it points at the full input range, so no
+//! guessing happens inside it). Maps compose by indexing one into the other,
+//! which is how a fact found in the reflowed text points into the original.
+//!
+//! ```
+//! use zhfacts::offsets::OffsetMap;
+//! // "a\u{200B}b" → "ab": the zero-width space was removed.
+//! let map = OffsetMap::from_spans(vec![(0, 1), (2, 3)], 3);
+//! assert_eq!(map.original_range(0, 2), (0, 3));
+//! assert_eq!(map.original_range(1, 2), (2, 3));
+//! ```
+
+/// For each character of a derived text, the character range `[start, end)`
+/// of the source text it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OffsetMap {
+    spans: Vec<(u32, u32)>,
+    source_len: u32,
+}
+
+impl OffsetMap {
+    /// The identity map over a text of `len` characters.
+    pub fn identity(len: usize) -> Self {
+        let len = to_u32(len);
+        OffsetMap {
+            spans: (0..len).map(|i| (i, i + 1)).collect(),
+            source_len: len,
+        }
+    }
+
+    /// A map from explicit spans; `source_len` is the source's length in
+    /// characters. Spans must be non-decreasing and inside the source.
+    pub fn from_spans(spans: Vec<(u32, u32)>, source_len: usize) -> Self {
+        let map = OffsetMap {
+            spans,
+            source_len: to_u32(source_len),
+        };
+        debug_assert!(map.is_valid(), "offset map out of order or range");
+        map
+    }
+
+    /// Number of characters in the derived text.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether the derived text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Length of the source text in characters.
+    pub fn source_len(&self) -> usize {
+        self.source_len as usize
+    }
+
+    /// The source range of derived character `index`.
+    pub fn span(&self, index: usize) -> (usize, usize) {
+        let (start, end) = self.spans[index];
+        (start as usize, end as usize)
+    }
+
+    /// The source character range covered by derived characters
+    /// `[start, end)`. An empty range maps to an empty range at the position
+    /// it would occupy.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        if start >= end {
+            let at = if start < self.spans.len() {
+                self.spans[start].0
+            } else {
+                self.source_len
+            };
+            return (at as usize, at as usize);
+        }
+        // Reflow may move page furniture behind a paragraph, so the source
+        // range is the hull of the spans, not just first-start..last-end.
+        let (mut lo, mut hi) = (u32::MAX, 0);
+        for &(s, e) in &self.spans[start..end] {
+            lo = lo.min(s);
+            hi = hi.max(e);
+        }
+        (lo as usize, hi as usize)
+    }
+
+    /// The map from the derived text of `next` to the source of `self`:
+    /// `self` maps text B to source A, `next` maps text C to B.
+    pub fn compose(&self, next: &OffsetMap) -> OffsetMap {
+        debug_assert_eq!(next.source_len(), self.len(), "maps do not chain");
+        let spans = next
+            .spans
+            .iter()
+            .map(|&(s, e)| {
+                let (lo, hi) = self.original_range(s as usize, e as usize);
+                (to_u32(lo), to_u32(hi))
+            })
+            .collect();
+        OffsetMap {
+            spans,
+            source_len: self.source_len,
+        }
+    }
+
+    /// Checks the invariants: every span inside the source, non-empty or at a
+    /// valid position. Order is not required (reflow moves furniture).
+    pub fn is_valid(&self) -> bool {
+        self.spans
+            .iter()
+            .all(|&(s, e)| s <= e && e <= self.source_len)
+    }
+}
+
+/// Converts sorted byte offsets of `text` into character offsets, in one pass.
+///
+/// `byte_offsets` must be sorted ascending and lie on character boundaries.
+pub fn byte_to_char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(byte_offsets.len());
+    let mut chars = 0usize;
+    let mut byte = 0usize;
+    let bytes = text.as_bytes();
+    for &target in byte_offsets {
+        debug_assert!(target >= byte, "byte offsets must be sorted");
+        while byte < target && byte < bytes.len() {
+            // Count a character at each byte that starts one.
+            if (bytes[byte] as i8) >= -0x40 {
+                chars += 1;
+            }
+            byte += 1;
+        }
+        out.push(chars);
+    }
+    out
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("documents are limited to 4 Gi characters")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_maps_each_character_to_itself() {
+        let map = OffsetMap::identity(3);
+        assert_eq!(map.original_range(1, 3), (1, 3));
+        assert_eq!(map.original_range(3, 3), (3, 3));
+    }
+
+    #[test]
+    fn composition_equals_stage_by_stage_mapping() {
+        // Source "ab\ncd", stage 1 removes nothing, stage 2 removes the newline.
+        let first = OffsetMap::identity(5);
+        let second = OffsetMap::from_spans(vec![(0, 1), (1, 2), (3, 4), (4, 5)], 5);
+        let both = first.compose(&second);
+        for i in 0..4 {
+            let (s, e) = second.span(i);
+            assert_eq!(both.span(i), first.original_range(s, e));
+        }
+        assert_eq!(both.original_range(1, 3), (1, 4));
+    }
+
+    #[test]
+    fn changed_length_run_maps_as_one_span() {
+        // Two source characters became three derived ones: all point at 0..2.
+        let map = OffsetMap::from_spans(vec![(0, 2), (0, 2), (0, 2), (2, 3)], 3);
+        assert_eq!(map.original_range(1, 2), (0, 2));
+        assert_eq!(map.original_range(0, 4), (0, 3));
+    }
+
+    #[test]
+    fn moved_furniture_keeps_range_as_hull() {
+        // Derived "ac" then "b" moved after it: spans out of order.
+        let map = OffsetMap::from_spans(vec![(0, 1), (2, 3), (1, 2)], 3);
+        assert_eq!(map.original_range(1, 3), (1, 3));
+    }
+
+    #[test]
+    fn byte_offsets_convert_to_char_offsets() {
+        let text = "a中b文";
+        assert_eq!(byte_to_char_offsets(text, &[0, 1, 4, 5, 8]), vec![0, 1, 2, 3, 4]);
+    }
+}

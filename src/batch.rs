@@ -119,10 +119,15 @@ pub struct Progress {
     pub bytes: usize,
 }
 
-/// One processed document.
-struct Processed {
-    report: DocumentReport,
-    facts: Vec<Fact>,
+/// One processed document, as handed to the sink.
+#[derive(Debug)]
+pub struct Processed {
+    /// What happened to it.
+    pub report: DocumentReport,
+    /// Its original text (empty when it failed).
+    pub original: String,
+    /// Its facts, in text order.
+    pub facts: Vec<Fact>,
 }
 
 fn process(pipeline: &Pipeline, item: Item) -> Processed {
@@ -138,6 +143,7 @@ fn process(pipeline: &Pipeline, item: Item) -> Processed {
                 ref_date_source: None,
                 reason: Some(f.reason),
             },
+            original: String::new(),
             facts: Vec::new(),
         },
         Item::Document(raw) => {
@@ -153,7 +159,8 @@ fn process(pipeline: &Pipeline, item: Item) -> Processed {
                         pipeline,
                         Item::Failed(input::Failure {
                             document: raw.id,
-                            reason: "internal error while extracting (please report this document)".into(),
+                            reason: "internal error while extracting (please report this document)"
+                                .into(),
                             bytes: raw.bytes,
                         }),
                     )
@@ -170,18 +177,20 @@ fn process(pipeline: &Pipeline, item: Item) -> Processed {
                     ref_date_source: Some(doc.ref_date_source),
                     reason: empty.then(|| "empty document".to_string()),
                 },
+                original: doc.original,
                 facts,
             }
         }
     }
 }
 
-/// Runs every source through the pipeline. `sink` receives each document's
-/// facts in input order; `progress` is told after each chunk.
+/// Runs every source through the pipeline. `sink` receives each document
+/// (its report, original text and facts) in input order; `progress` is told
+/// after each chunk.
 pub fn run(
     sources: &[Source],
     options: &RunOptions,
-    sink: &mut dyn FnMut(&[Fact]) -> io::Result<()>,
+    sink: &mut dyn FnMut(&Processed) -> io::Result<()>,
     progress: &mut dyn FnMut(Progress),
 ) -> io::Result<Report> {
     let started = Instant::now();
@@ -200,7 +209,9 @@ pub fn run(
         seconds: 0.0,
         documents: Vec::new(),
     };
-    let mut items = sources.iter().flat_map(|s| input::read(s, options.decoding));
+    let mut items = sources
+        .iter()
+        .flat_map(|s| input::read(s, options.decoding));
     let streaming = sources.iter().any(|s| matches!(s, Source::Stdin));
     let chunk_documents = if streaming {
         (options.threads * 2).max(1)
@@ -224,12 +235,20 @@ pub fn run(
             break;
         }
         let processed: Vec<Processed> = if options.threads <= 1 {
-            chunk.into_iter().map(|item| process(&options.pipeline, item)).collect()
+            chunk
+                .into_iter()
+                .map(|item| process(&options.pipeline, item))
+                .collect()
         } else {
-            pool.install(|| chunk.into_par_iter().map(|item| process(&options.pipeline, item)).collect())
+            pool.install(|| {
+                chunk
+                    .into_par_iter()
+                    .map(|item| process(&options.pipeline, item))
+                    .collect()
+            })
         };
         for p in processed {
-            sink(&p.facts)?;
+            sink(&p)?;
             let counts = count_by_kind(&p.facts);
             report.facts.money += counts[0];
             report.facts.percent += counts[1];

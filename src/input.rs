@@ -86,7 +86,8 @@ pub struct Decoding {
 impl Decoding {
     /// Looks an encoding label up (`--encoding`).
     pub fn from_label(label: &str) -> Option<Decoding> {
-        encoding_rs::Encoding::for_label(label.trim().as_bytes()).map(|e| Decoding { forced: Some(e) })
+        encoding_rs::Encoding::for_label(label.trim().as_bytes())
+            .map(|e| Decoding { forced: Some(e) })
     }
 }
 
@@ -117,9 +118,10 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>> {
                 sources.push(source_for(path, id));
             }
         } else {
-            let id = input
-                .file_name()
-                .map_or_else(|| input.to_string_lossy().into_owned(), |n| n.to_string_lossy().into_owned());
+            let id = input.file_name().map_or_else(
+                || input.to_string_lossy().into_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             sources.push(source_for(input.clone(), id));
         }
     }
@@ -160,11 +162,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// `.txt` and `.jsonl` files, but not our own expected-output files.
 fn is_input_file(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     if name.ends_with(".expected.jsonl") || name.starts_with('.') {
         return false;
     }
-    matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "jsonl"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("txt" | "jsonl")
+    )
 }
 
 /// A `YYYY-MM-DD` prefix of a file name: the article's date.
@@ -178,14 +186,20 @@ pub fn read(source: &Source, decoding: Decoding) -> Box<dyn Iterator<Item = Item
     match source {
         Source::Text { path, id } => Box::new(std::iter::once(read_text_file(path, id, decoding))),
         Source::JsonLines { path } => match fs::File::open(path) {
-            Ok(file) => Box::new(json_lines(BufReader::with_capacity(1 << 20, file), path.display().to_string())),
+            Ok(file) => Box::new(json_lines(
+                BufReader::with_capacity(1 << 20, file),
+                path.display().to_string(),
+            )),
             Err(e) => Box::new(std::iter::once(Item::Failed(Failure {
                 document: path.display().to_string(),
                 reason: format!("cannot open: {e}"),
                 bytes: 0,
             }))),
         },
-        Source::Stdin => Box::new(json_lines(BufReader::with_capacity(1 << 20, std::io::stdin()), "-".into())),
+        Source::Stdin => Box::new(json_lines(
+            BufReader::with_capacity(1 << 20, std::io::stdin()),
+            "-".into(),
+        )),
     }
 }
 
@@ -199,7 +213,14 @@ fn read_text_file(path: &Path, id: &str, decoding: Decoding) -> Item {
     };
     let bytes = match fs::metadata(path) {
         Ok(m) if m.len() > MAX_DOCUMENT_BYTES => {
-            return failed(format!("file is {} bytes, over the {} byte limit", m.len(), MAX_DOCUMENT_BYTES), m.len() as usize)
+            return failed(
+                format!(
+                    "file is {} bytes, over the {} byte limit",
+                    m.len(),
+                    MAX_DOCUMENT_BYTES
+                ),
+                m.len() as usize,
+            )
         }
         Ok(_) => match fs::read(path) {
             Ok(b) => b,
@@ -221,7 +242,10 @@ fn read_text_file(path: &Path, id: &str, decoding: Decoding) -> Item {
 }
 
 /// Decodes a file's bytes. Returns the text and the encoding's name, or why not.
-pub fn decode(bytes: &[u8], decoding: Decoding) -> std::result::Result<(String, &'static str), String> {
+pub fn decode(
+    bytes: &[u8],
+    decoding: Decoding,
+) -> std::result::Result<(String, &'static str), String> {
     if let Some(encoding) = decoding.forced {
         let (text, _, had_errors) = encoding.decode(bytes);
         if had_errors {
@@ -232,7 +256,10 @@ pub fn decode(bytes: &[u8], decoding: Decoding) -> std::result::Result<(String, 
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _, had_errors) = encoding.decode(bytes);
         if had_errors {
-            return Err(format!("invalid {} after its byte order mark", encoding.name()));
+            return Err(format!(
+                "invalid {} after its byte order mark",
+                encoding.name()
+            ));
         }
         // decode() strips the BOM; keep offsets into the decoded text.
         return Ok((text.into_owned(), encoding.name()));
@@ -248,20 +275,29 @@ pub fn decode(bytes: &[u8], decoding: Decoding) -> std::result::Result<(String, 
     let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
     let (text, _, had_errors) = encoding.decode(bytes);
     if had_errors || encoding == encoding_rs::UTF_8 {
-        return Err("not valid UTF-8 and no other encoding fits (truncated or corrupt file?)".into());
+        return Err(
+            "not valid UTF-8 and no other encoding fits (truncated or corrupt file?)".into(),
+        );
     }
     Ok((text.into_owned(), encoding.name()))
 }
 
 /// JSON Lines documents: `{"id": string, "text": string, "date"?: "YYYY-MM-DD"}`.
-fn json_lines<R: BufRead + Send + 'static>(reader: R, name: String) -> impl Iterator<Item = Item> + Send {
+fn json_lines<R: BufRead + Send + 'static>(
+    reader: R,
+    name: String,
+) -> impl Iterator<Item = Item> + Send {
     let mut reader = reader;
     let mut number = 0usize;
     let mut buf = Vec::new();
     std::iter::from_fn(move || loop {
         buf.clear();
         number += 1;
-        match reader.by_ref().take(MAX_DOCUMENT_BYTES + 1).read_until(b'\n', &mut buf) {
+        match reader
+            .by_ref()
+            .take(MAX_DOCUMENT_BYTES + 1)
+            .read_until(b'\n', &mut buf)
+        {
             Ok(0) => return None,
             Ok(n) => {
                 if buf.iter().all(u8::is_ascii_whitespace) {
@@ -322,17 +358,21 @@ mod tests {
 
     #[test]
     fn decodes_gbk_and_big5() {
-        let (gbk, _, _) = encoding_rs::GBK.encode("盘锦市减免企业税费22亿元，电费4544万元，帮助企业融资318亿元。");
+        let (gbk, _, _) = encoding_rs::GBK
+            .encode("盘锦市减免企业税费22亿元，电费4544万元，帮助企业融资318亿元。");
         let (text, name) = decode(&gbk, Decoding::default()).unwrap();
         assert!(text.contains("22亿元"), "{name}");
-        let (big5, _, _) = encoding_rs::BIG5.encode("香港特區政府今年財政赤字約481億元，樓價上升三成。");
+        let (big5, _, _) =
+            encoding_rs::BIG5.encode("香港特區政府今年財政赤字約481億元，樓價上升三成。");
         let (text, _) = decode(&big5, Decoding::default()).unwrap();
         assert!(text.contains("481億元"));
     }
 
     #[test]
     fn refuses_binary() {
-        assert!(decode(b"\x00\x01\x02abc", Decoding::default()).unwrap_err().contains("binary"));
+        assert!(decode(b"\x00\x01\x02abc", Decoding::default())
+            .unwrap_err()
+            .contains("binary"));
     }
 
     #[test]
@@ -341,13 +381,20 @@ mod tests {
         for unit in "总投资600亿元".encode_utf16() {
             bytes.extend(unit.to_le_bytes());
         }
-        assert_eq!(decode(&bytes, Decoding::default()).unwrap().0, "总投资600亿元");
+        assert_eq!(
+            decode(&bytes, Decoding::default()).unwrap().0,
+            "总投资600亿元"
+        );
     }
 
     #[test]
     fn reports_bad_json_lines_by_line_number() {
         let input = "{\"id\":\"a\",\"text\":\"一\"}\nnot json\n{\"id\":\"c\"}\n";
-        let items: Vec<Item> = json_lines(std::io::Cursor::new(input.as_bytes().to_vec()), "x.jsonl".into()).collect();
+        let items: Vec<Item> = json_lines(
+            std::io::Cursor::new(input.as_bytes().to_vec()),
+            "x.jsonl".into(),
+        )
+        .collect();
         assert_eq!(items.len(), 3);
         assert!(matches!(&items[1], Item::Failed(f) if f.document == "x.jsonl:2"));
         assert!(matches!(&items[2], Item::Failed(f) if f.reason.contains("no \"text\"")));
@@ -355,7 +402,10 @@ mod tests {
 
     #[test]
     fn file_name_dates() {
-        assert_eq!(date_from_file_name("a/2020-12-10_panjin.txt"), Date::parse("2020-12-10"));
+        assert_eq!(
+            date_from_file_name("a/2020-12-10_panjin.txt"),
+            Date::parse("2020-12-10")
+        );
         assert_eq!(date_from_file_name("panjin.txt"), None);
     }
 }

@@ -22,8 +22,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod calendar;
 pub mod batch;
+pub mod calendar;
+pub mod check;
 pub mod document;
 pub mod error;
 pub mod extract;
@@ -70,7 +71,12 @@ impl Pipeline {
     }
 
     /// Runs normalization and reflow; `date` is the document's own date.
-    pub fn prepare(&self, id: &str, original: String, date: Option<(Date, RefDateSource)>) -> Document {
+    pub fn prepare(
+        &self,
+        id: &str,
+        original: String,
+        date: Option<(Date, RefDateSource)>,
+    ) -> Document {
         let normalized = normalize::normalize(&original);
         let reflowed = reflow::reflow(&normalized.text);
         let map = normalized.map.compose(&reflowed.map);
@@ -94,7 +100,12 @@ impl Pipeline {
     }
 
     /// Prepares and extracts one document.
-    pub fn run(&self, id: &str, original: String, date: Option<(Date, RefDateSource)>) -> (Document, Vec<Fact>) {
+    pub fn run(
+        &self,
+        id: &str,
+        original: String,
+        date: Option<(Date, RefDateSource)>,
+    ) -> (Document, Vec<Fact>) {
         let doc = self.prepare(id, original, date);
         let facts = extract::extract(&doc);
         (doc, facts)

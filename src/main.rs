@@ -123,14 +123,18 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain()
-        .any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn decoding(common: &CommonArgs) -> Result<Decoding> {
     match &common.encoding {
         None => Ok(Decoding::default()),
-        Some(label) => Decoding::from_label(label).with_context(|| format!("unknown encoding {label:?}")),
+        Some(label) => {
+            Decoding::from_label(label).with_context(|| format!("unknown encoding {label:?}"))
+        }
     }
 }
 
@@ -153,15 +157,19 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let show_progress = !args.quiet && io::IsTerminal::is_terminal(&io::stderr());
     let mut progress = |p: batch::Progress| {
         if show_progress {
-            eprint!("\rzhfacts: {} documents, {:.1} MB", p.documents, p.bytes as f64 / 1e6);
+            eprint!(
+                "\rzhfacts: {} documents, {:.1} MB",
+                p.documents,
+                p.bytes as f64 / 1e6
+            );
         }
     };
 
     let report = if args.output.as_os_str() == "-" {
         let stdout = io::stdout();
         let mut out = stdout.lock();
-        let mut sink = |facts: &[zhfacts::Fact]| -> io::Result<()> {
-            for f in facts {
+        let mut sink = |doc: &batch::Processed| -> io::Result<()> {
+            for f in &doc.facts {
                 writeln!(out, "{}", fact_json(f))?;
             }
             out.flush()
@@ -173,20 +181,28 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         let csv_path = dir.join("facts.csv");
         let jsonl_path = dir.join("facts.jsonl");
         let report_path = dir.join("report.json");
-        let style = if args.excel { CsvStyle::Excel } else { CsvStyle::Plain };
+        let style = if args.excel {
+            CsvStyle::Excel
+        } else {
+            CsvStyle::Plain
+        };
         let mut csv = CsvWriter::new(BufWriter::new(create_temp(&csv_path)?), style)
             .with_context(|| format!("cannot write {}", csv_path.display()))?;
         let mut jsonl = BufWriter::new(create_temp(&jsonl_path)?);
-        let mut sink = |facts: &[zhfacts::Fact]| -> io::Result<()> {
-            for f in facts {
+        let mut sink = |doc: &batch::Processed| -> io::Result<()> {
+            for f in &doc.facts {
                 csv.write(f)?;
                 writeln!(jsonl, "{}", fact_json(f))?;
             }
             Ok(())
         };
         let report = batch::run(&sources, &options, &mut sink, &mut progress)?;
-        csv.finish()?.flush().with_context(|| format!("cannot write {}", csv_path.display()))?;
-        jsonl.flush().with_context(|| format!("cannot write {}", jsonl_path.display()))?;
+        csv.finish()?
+            .flush()
+            .with_context(|| format!("cannot write {}", csv_path.display()))?;
+        jsonl
+            .flush()
+            .with_context(|| format!("cannot write {}", jsonl_path.display()))?;
         let mut report_file = BufWriter::new(create_temp(&report_path)?);
         serde_json::to_writer_pretty(&mut report_file, &report)?;
         writeln!(report_file)?;
@@ -195,7 +211,8 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         // Rename only at the end: an interrupted run leaves the old files
         // (or none), never a truncated one that looks complete.
         for path in [&csv_path, &jsonl_path, &report_path] {
-            fs::rename(temp_path(path), path).with_context(|| format!("cannot write {}", path.display()))?;
+            fs::rename(temp_path(path), path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         report
     };
@@ -259,5 +276,9 @@ fn text(args: TextArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

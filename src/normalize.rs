@@ -200,7 +200,10 @@ mod tests {
 
     #[test]
     fn converts_traditional_by_phrase() {
-        assert_eq!(norm("盤錦堅持“產業為先、項目為王”"), "盘锦坚持“产业为先、项目为王”");
+        assert_eq!(
+            norm("盤錦堅持“產業為先、項目為王”"),
+            "盘锦坚持“产业为先、项目为王”"
+        );
         assert_eq!(norm("頭髮乾了"), "头发干了");
         assert_eq!(norm("三千五百萬港元"), "三千五百万港元");
     }

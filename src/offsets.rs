@@ -184,6 +184,9 @@ mod tests {
     #[test]
     fn byte_offsets_convert_to_char_offsets() {
         let text = "a中b文";
-        assert_eq!(byte_to_char_offsets(text, &[0, 1, 4, 5, 8]), vec![0, 1, 2, 3, 4]);
+        assert_eq!(
+            byte_to_char_offsets(text, &[0, 1, 4, 5, 8]),
+            vec![0, 1, 2, 3, 4]
+        );
     }
 }

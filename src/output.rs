@@ -17,8 +17,22 @@ use std::io::{self, Write};
 
 /// Column names, in order: the JSONL keys and the CSV header.
 pub const FIELDS: [&str; 16] = [
-    "doc", "index", "kind", "text", "value", "value_max", "unit", "date", "qualifier", "per", "change",
-    "metric", "sentence", "start", "end", "rule",
+    "doc",
+    "index",
+    "kind",
+    "text",
+    "value",
+    "value_max",
+    "unit",
+    "date",
+    "qualifier",
+    "per",
+    "change",
+    "metric",
+    "sentence",
+    "start",
+    "end",
+    "rule",
 ];
 
 /// One cell of the record.
@@ -102,7 +116,9 @@ impl<W: Write> CsvWriter<W> {
         if style == CsvStyle::Excel {
             inner.write_all("\u{FEFF}".as_bytes())?;
         }
-        let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(inner);
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(inner);
         writer.write_record(FIELDS).map_err(io::Error::other)?;
         Ok(CsvWriter { writer })
     }
@@ -120,7 +136,9 @@ impl<W: Write> CsvWriter<W> {
 
     /// Flushes and returns the inner writer.
     pub fn finish(self) -> io::Result<W> {
-        self.writer.into_inner().map_err(|e| io::Error::other(e.to_string()))
+        self.writer
+            .into_inner()
+            .map_err(|e| io::Error::other(e.to_string()))
     }
 }
 
@@ -128,7 +146,10 @@ impl<W: Write> CsvWriter<W> {
 pub fn count_by_kind<'a>(facts: impl IntoIterator<Item = &'a Fact>) -> [usize; 4] {
     let mut counts = [0usize; 4];
     for f in facts {
-        counts[Kind::ALL.iter().position(|k| *k == f.kind).expect("every kind is listed")] += 1;
+        counts[Kind::ALL
+            .iter()
+            .position(|k| *k == f.kind)
+            .expect("every kind is listed")] += 1;
     }
     counts
 }
@@ -183,6 +204,9 @@ mod tests {
     #[test]
     fn decimals_never_use_exponents() {
         assert_eq!(plain_decimal(Decimal::from_str("4.7100").unwrap()), "4.71");
-        assert_eq!(plain_decimal(Decimal::from_str("1e18").unwrap_or(Decimal::from(10u64.pow(18)))), "1000000000000000000");
+        assert_eq!(
+            plain_decimal(Decimal::from_str("1e18").unwrap_or(Decimal::from(10u64.pow(18)))),
+            "1000000000000000000"
+        );
     }
 }

@@ -68,7 +68,10 @@ fn is_sentence_end(c: char) -> bool {
 
 /// Closing quotes and brackets that may follow a sentence end.
 fn is_closer(c: char) -> bool {
-    matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | '"' | '\'')
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | '"' | '\''
+    )
 }
 
 /// Punctuation after which a sentence must go on.
@@ -83,8 +86,24 @@ fn is_continuing_end(c: char) -> bool {
 fn is_line_start_forbidden(c: char) -> bool {
     matches!(
         c,
-        '，' | '。' | '、' | '；' | '：' | '？' | '！' | '）' | '”' | '’' | '》' | '】' | '%' | '‰'
-            | ',' | '.' | ';' | ':' | ')'
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '”'
+            | '’'
+            | '》'
+            | '】'
+            | '%'
+            | '‰'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | ')'
     )
 }
 
@@ -95,16 +114,18 @@ fn is_numeral(c: char) -> bool {
 /// Words that may follow a number cut from it: units, multipliers, ranges.
 fn continues_number(rest: &str) -> bool {
     const STARTS: &[&str] = &[
-        "万", "亿", "千", "百", "元", "美元", "港元", "%", "个", "项", "名", "人", "户", "家", "吨",
-        "公里", "米", "亩", "年", "月", "日", "号", "倍", "台", "辆", "座", "所", "套", "张", "件",
-        "种", "场", "多", "余", "至", "到", "平方", "公顷", "千瓦", "兆瓦", "小时", "天", "岁",
-        "周年", "批", "次", "条", "位", "间", "床",
+        "万", "亿", "千", "百", "元", "美元", "港元", "%", "个", "项", "名", "人", "户", "家",
+        "吨", "公里", "米", "亩", "年", "月", "日", "号", "倍", "台", "辆", "座", "所", "套", "张",
+        "件", "种", "场", "多", "余", "至", "到", "平方", "公顷", "千瓦", "兆瓦", "小时", "天",
+        "岁", "周年", "批", "次", "条", "位", "间", "床",
     ];
     STARTS.iter().any(|s| rest.starts_with(s))
 }
 
 fn cells(s: &str) -> f32 {
-    s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
+    s.chars()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum()
 }
 
 /// Page furniture by its shape: page numbers and page markers.
@@ -152,7 +173,9 @@ fn looks_like_heading(line: &Line) -> bool {
     let spaced_cjk = chars
         .windows(3)
         .any(|w| !w[0].is_ascii() && w[1] == ' ' && !w[2].is_ascii() && !is_sentence_end(w[0]));
-    let spaced = chars.windows(3).any(|w| w[1] == ' ' && w[0] != ' ' && w[2] != ' ');
+    let spaced = chars
+        .windows(3)
+        .any(|w| w[1] == ' ' && w[0] != ' ' && w[2] != ' ');
     let punctuated = chars
         .iter()
         .any(|&c| is_sentence_end(c) || is_continuing_end(c) || c == '；');
@@ -186,7 +209,9 @@ impl Boundary<'_> {
 
         let sentence_end = is_sentence_end(last)
             || (is_closer(last) && prev.is_some_and(is_sentence_end))
-            || ((last == ')' || last == '）') && (a.contains('(') || a.contains('（')) && self.a.cells < 16.0);
+            || ((last == ')' || last == '）')
+                && (a.contains('(') || a.contains('（'))
+                && self.a.cells < 16.0);
         if sentence_end {
             score -= 4.0;
         } else if is_continuing_end(last) {
@@ -215,7 +240,11 @@ impl Boundary<'_> {
         // A paragraph's first line that is not full and ends without
         // punctuation is a heading (项目建设跑出“加速度”).
         let unpunctuated = !a.contains(['，', '。', '、', '；', '：', '！', '？', ',']);
-        if self.a_starts_paragraph && unpunctuated && shortfall.is_some_and(|s| s > 1.0) && !is_numeral(last) {
+        if self.a_starts_paragraph
+            && unpunctuated
+            && shortfall.is_some_and(|s| s > 1.0)
+            && !is_numeral(last)
+        {
             score -= 4.0;
         }
         // A long line that stops mid-sentence is no heading: it goes on.
@@ -225,7 +254,12 @@ impl Boundary<'_> {
         if looks_like_heading(self.a) {
             score -= 8.0;
         }
-        if looks_like_heading(self.b) && self.width.and_then(|w| w.shortfall(self.b)).is_none_or(|s| s > 2.0) {
+        if looks_like_heading(self.b)
+            && self
+                .width
+                .and_then(|w| w.shortfall(self.b))
+                .is_none_or(|s| s > 2.0)
+        {
             score -= 2.0;
         }
         if self.blanks_informative {
@@ -402,10 +436,23 @@ pub fn explain(input: &str) -> Vec<(String, String, Option<Width>, f32)> {
     decide(&lines)
         .into_iter()
         .filter_map(|d| match d {
-            Decision::Line { index, previous: Some(prev), score, width } => {
+            Decision::Line {
+                index,
+                previous: Some(prev),
+                score,
+                width,
+            } => {
                 let a = &lines[prev];
                 let b = &lines[index];
-                let tail: String = a.content.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+                let tail: String = a
+                    .content
+                    .chars()
+                    .rev()
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
                 let head: String = b.content.chars().take(8).collect();
                 Some((tail, head, width, score))
             }
@@ -456,7 +503,12 @@ fn decide(lines: &[Line]) -> Vec<Decision> {
             }
         };
         paragraph_start = score <= 0.0;
-        decisions.push(Decision::Line { index: i, previous, score, width });
+        decisions.push(Decision::Line {
+            index: i,
+            previous,
+            score,
+            width,
+        });
         previous = Some(i);
     }
     decisions
@@ -545,7 +597,8 @@ impl Builder {
         if at < self.input_len {
             self.spans.push((at as u32, at as u32 + 1));
         } else {
-            self.spans.push((self.input_len as u32, self.input_len as u32));
+            self.spans
+                .push((self.input_len as u32, self.input_len as u32));
         }
     }
 

@@ -73,9 +73,14 @@ pub fn scan(line: &str, taken: &[Range<usize>]) -> Vec<Amount> {
     let mut found: Vec<Amount> = Vec::new();
     let mut pos = 0;
     while pos < line.len() {
-        let Some(run) = next_run(line, pos) else { break };
+        let Some(run) = next_run(line, pos) else {
+            break;
+        };
         pos = run.range.end.max(run.range.start + 1);
-        if let Some(t) = taken.iter().find(|t| t.start <= run.range.start && run.range.start < t.end) {
+        if let Some(t) = taken
+            .iter()
+            .find(|t| t.start <= run.range.start && run.range.start < t.end)
+        {
             pos = pos.max(t.end);
             continue;
         }
@@ -98,7 +103,10 @@ fn next_run(line: &str, from: usize) -> Option<Run> {
             let end = run_end(line, i);
             if end > i {
                 if let Some(number) = numerals::parse(&line[i..end]) {
-                    return Some(Run { range: i..end, number });
+                    return Some(Run {
+                        range: i..end,
+                        number,
+                    });
                 }
             }
             i = end.max(i + c.len_utf8());
@@ -113,7 +121,9 @@ fn starts_run(line: &str, i: usize, c: char) -> bool {
     let next = line[i + c.len_utf8()..].chars().next();
     match c {
         '0'..='9' => true,
-        '几' | '数' => next.is_some_and(|n| "十百千万亿".contains(n) || UNITS.longest_prefix(&line[i + c.len_utf8()..]).is_some()),
+        '几' | '数' => next.is_some_and(|n| {
+            "十百千万亿".contains(n) || UNITS.longest_prefix(&line[i + c.len_utf8()..]).is_some()
+        }),
         '上' => next.is_some_and(|n| "百千万".contains(n)),
         '点' => false,
         _ => is_numeral_char(c),
@@ -123,15 +133,16 @@ fn starts_run(line: &str, i: usize, c: char) -> bool {
 /// The end of the numeral run starting at `start`.
 fn run_end(line: &str, start: usize) -> usize {
     let bytes = line.as_bytes();
-    let mut chars = line[start..].char_indices().peekable();
     let mut end = start;
     let mut first = true;
-    while let Some((off, c)) = chars.next() {
+    for (off, c) in line[start..].char_indices() {
         let at = start + off;
         let ok = if first && c == '上' {
             true
         } else if c == '.' {
-            bytes.get(at.wrapping_sub(1)).is_some_and(u8::is_ascii_digit)
+            bytes
+                .get(at.wrapping_sub(1))
+                .is_some_and(u8::is_ascii_digit)
                 && bytes.get(at + 1).is_some_and(u8::is_ascii_digit)
         } else if c == ',' {
             // A thousands separator: three digits and no fourth.
@@ -141,7 +152,11 @@ fn run_end(line: &str, start: usize) -> usize {
                 && bytes[at + 1..at + 4].iter().all(u8::is_ascii_digit)
                 && !bytes.get(at + 4).is_some_and(u8::is_ascii_digit)
         } else if c == '点' {
-            at > start && line[at + 3..].chars().next().is_some_and(|n| chinese_digit(n).is_some())
+            at > start
+                && line[at + 3..]
+                    .chars()
+                    .next()
+                    .is_some_and(|n| chinese_digit(n).is_some())
         } else if c == '数' {
             first
         } else {
@@ -190,7 +205,9 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
         return None;
     }
     if char_at(line, run.range.end).is_some_and(|c| c.is_ascii_alphabetic())
-        && !CURRENCIES.longest_prefix(&line[run.range.end..]).is_some_and(|(_, c)| c.suffix)
+        && !CURRENCIES
+            .longest_prefix(&line[run.range.end..])
+            .is_some_and(|(_, c)| c.suffix)
     {
         return None;
     }
@@ -199,7 +216,9 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
     }
     let text = &line[run.range.clone()];
     // A run of units alone (万, 百亿) needs a qualifier before it.
-    let bare_unit = !text.chars().any(|c| c.is_ascii_digit() || chinese_digit(c).is_some() || "几数上廿卅".contains(c));
+    let bare_unit = !text
+        .chars()
+        .any(|c| c.is_ascii_digit() || chinese_digit(c).is_some() || "几数上廿卅".contains(c));
     if bare_unit && text.chars().count() == 1 {
         let prefix = &line[..run.range.start];
         if QUALIFIERS.0.longest_suffix(prefix).is_none() && !prefix.ends_with('达') {
@@ -213,7 +232,7 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
 
     // 多/余 between the number and a multiplier or unit (300多万元, 1100多名).
     if let Some(c @ ('多' | '余')) = char_at(line, end) {
-        if !CURRENCIES.longest_prefix(&line[end..]).is_some() {
+        if CURRENCIES.longest_prefix(&line[end..]).is_none() {
             qualifier = Qualifier::Over;
             end += c.len_utf8();
             let mult_end = run_end(line, end);
@@ -241,7 +260,8 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
         }
     }
 
-    let (start, prefix_qualifier, sign, prefix_currency, per, change) = read_prefix(line, run.range.start, &suffix);
+    let (start, prefix_qualifier, sign, prefix_currency, per, change) =
+        read_prefix(line, run.range.start, &suffix);
     if prefix_qualifier != Qualifier::None {
         qualifier = prefix_qualifier;
     }
@@ -322,7 +342,11 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
         value: (sign * apply_suffix(number.low, &suffix)).normalize(),
         value_max: value_max.map(|v| apply_suffix(v, &suffix).normalize()),
         unit: suffix.unit,
-        qualifier: if value_max.is_some() { Qualifier::Approx } else { qualifier },
+        qualifier: if value_max.is_some() {
+            Qualifier::Approx
+        } else {
+            qualifier
+        },
         per,
         change,
         rule: suffix.rule,
@@ -343,7 +367,11 @@ fn apply_suffix(value: Decimal, suffix: &Suffix) -> Decimal {
 
 /// The large multiplier (万, 亿, 万亿) that ends a numeral, for 两到三万港元.
 fn large_multiplier_of(run: &str) -> Option<Decimal> {
-    let tail: String = run.chars().rev().take_while(|c| *c == '万' || *c == '亿').collect();
+    let tail: String = run
+        .chars()
+        .rev()
+        .take_while(|c| *c == '万' || *c == '亿')
+        .collect();
     if tail.is_empty() {
         return None;
     }
@@ -352,13 +380,20 @@ fn large_multiplier_of(run: &str) -> Option<Decimal> {
 }
 
 /// Reads `至90%`, `-10万元`, `到三万港元` after a number.
-fn read_range_second(line: &str, at: usize, taken: &[Range<usize>]) -> Option<(Range<usize>, Number, Suffix)> {
+fn read_range_second(
+    line: &str,
+    at: usize,
+    taken: &[Range<usize>],
+) -> Option<(Range<usize>, Number, Suffix)> {
     let rest = &line[at..];
     let connector = ["至", "到", "-", "~", "～", "—", "－", "－"]
         .iter()
         .find(|c| rest.starts_with(**c))?;
     let second_start = at + connector.len();
-    if taken.iter().any(|t| t.start <= second_start && second_start < t.end) {
+    if taken
+        .iter()
+        .any(|t| t.start <= second_start && second_start < t.end)
+    {
         return None;
     }
     let c = char_at(line, second_start)?;
@@ -396,9 +431,14 @@ fn read_range(
     if first > high {
         return None;
     }
-    let (start, qualifier, sign, _, per, change) = read_prefix(line, run.range.start, &Some(second_suffix.clone()));
+    let (start, qualifier, sign, _, per, change) =
+        read_prefix(line, run.range.start, &Some(second_suffix.clone()));
     let mut end = second_suffix.end;
-    let mut qualifier = if number.high.is_some() { Qualifier::Approx } else { qualifier };
+    let mut qualifier = if number.high.is_some() {
+        Qualifier::Approx
+    } else {
+        qualifier
+    };
     if qualifier == Qualifier::None {
         if let Some((q, len)) = read_after_qualifier(line, end) {
             qualifier = q;
@@ -444,12 +484,23 @@ fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
     if unit_word_is_exception(rest) {
         return None;
     }
-    let small = number.low <= Decimal::from(10) && number.high.is_none_or(|h| h <= Decimal::from(10));
+    let small =
+        number.low <= Decimal::from(10) && number.high.is_none_or(|h| h <= Decimal::from(10));
     if rest.starts_with('成') && small && !number.has_large_multiplier {
         let half = rest.starts_with("成半");
-        let mut s = make(Kind::Percent, "%", at + if half { 6 } else { 3 }, "percent_cheng", None);
+        let mut s = make(
+            Kind::Percent,
+            "%",
+            at + if half { 6 } else { 3 },
+            "percent_cheng",
+            None,
+        );
         s.scale = Decimal::from(10);
-        s.add = if half { Decimal::from(5) } else { Decimal::ZERO };
+        s.add = if half {
+            Decimal::from(5)
+        } else {
+            Decimal::ZERO
+        };
         return Some(s);
     }
     if rest.starts_with('折') && !number.has_multiplier && number.low < Decimal::from(100) {
@@ -481,7 +532,13 @@ fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
             UnitClass::Multiple => "quantity_multiple",
             _ => "quantity_unit",
         };
-        return Some(make(Kind::Quantity, unit.name, at + len, rule, Some(unit.class)));
+        return Some(make(
+            Kind::Quantity,
+            unit.name,
+            at + len,
+            rule,
+            Some(unit.class),
+        ));
     }
     None
 }
@@ -493,10 +550,7 @@ fn unit_word_is_exception(rest: &str) -> bool {
     let Some((len, ())) = WORD_EXCEPTIONS.longest_prefix(rest) else {
         return false;
     };
-    let window_end = rest
-        .char_indices()
-        .nth(6)
-        .map_or(rest.len(), |(i, _)| i);
+    let window_end = rest.char_indices().nth(6).map_or(rest.len(), |(i, _)| i);
     let window = &rest[..window_end];
     crate::segment::words(window)
         .first()
@@ -510,9 +564,33 @@ fn is_duration_years(line: &str, at: usize, number: &Number) -> bool {
         return false;
     }
     let after = &line[at + '年'.len_utf8()..];
-    !["月", "底", "初", "末", "中", "代", "级", "度", "前", "后", "之后", "以前", "以后", "来", "以来", "上半年", "下半年", "第", "一季度", "二季度", "三季度", "四季度", "前三季度"]
-        .iter()
-        .any(|w| after.starts_with(w))
+    ![
+        "月",
+        "底",
+        "初",
+        "末",
+        "中",
+        "代",
+        "级",
+        "度",
+        "前",
+        "后",
+        "之后",
+        "以前",
+        "以后",
+        "来",
+        "以来",
+        "上半年",
+        "下半年",
+        "第",
+        "一季度",
+        "二季度",
+        "三季度",
+        "四季度",
+        "前三季度",
+    ]
+    .iter()
+    .any(|w| after.starts_with(w))
 }
 
 /// `6角三分` after `元`: the fraction it adds and where it ends.
@@ -521,7 +599,9 @@ fn read_jiao_fen(line: &str, at: usize) -> (Decimal, usize) {
     let mut end = at;
     for (unit, place) in [('角', Decimal::new(1, 1)), ('分', Decimal::new(1, 2))] {
         let Some(c) = char_at(line, end) else { break };
-        let digit = chinese_digit(c).map(Decimal::from).or_else(|| c.to_digit(10).map(Decimal::from));
+        let digit = chinese_digit(c)
+            .map(Decimal::from)
+            .or_else(|| c.to_digit(10).map(Decimal::from));
         if let Some(d) = digit {
             if char_at(line, end + c.len_utf8()) == Some(unit) {
                 add += d * place;
@@ -540,7 +620,9 @@ fn read_months(line: &str, at: usize) -> Option<(Decimal, usize)> {
     }
     let end = run_end(line, at);
     let number = numerals::parse(&line[at..end])?;
-    line[end..].starts_with("个月").then(|| (number.low, end + "个月".len()))
+    line[end..]
+        .starts_with("个月")
+        .then(|| (number.low, end + "个月".len()))
 }
 
 /// A qualifier word right after the amount.
@@ -549,7 +631,9 @@ fn read_after_qualifier(line: &str, at: usize) -> Option<(Qualifier, usize)> {
     let (len, q) = QUALIFIERS.1.longest_prefix(rest)?;
     // 多 and 余 as qualifiers only when nothing wordlike follows (3年多).
     let word = &rest[..len];
-    if (word == "多" || word == "余") && char_at(rest, len).is_some_and(|c| c.is_alphanumeric() && !"，。、；".contains(c)) {
+    if (word == "多" || word == "余")
+        && char_at(rest, len).is_some_and(|c| c.is_alphanumeric() && !"，。、；".contains(c))
+    {
         return None;
     }
     Some((q, len))
@@ -560,7 +644,15 @@ fn read_per_suffix(line: &str, at: usize) -> Option<String> {
     let rest = line[at..].strip_prefix('/')?;
     let (len, _) = UNITS.longest_prefix(rest).or_else(|| {
         let c = rest.chars().next()?;
-        (!c.is_ascii() && c.is_alphabetic()).then(|| (c.len_utf8(), super::lexicon::Unit { name: "", class: UnitClass::Count }))
+        (!c.is_ascii() && c.is_alphabetic()).then(|| {
+            (
+                c.len_utf8(),
+                super::lexicon::Unit {
+                    name: "",
+                    class: UnitClass::Count,
+                },
+            )
+        })
     })?;
     Some(rest[..len].to_string())
 }
@@ -572,17 +664,29 @@ fn read_prefix(
     line: &str,
     run_start: usize,
     suffix: &Option<Suffix>,
-) -> (usize, Qualifier, Decimal, Option<&'static str>, String, Change) {
+) -> (
+    usize,
+    Qualifier,
+    Decimal,
+    Option<&'static str>,
+    String,
+    Change,
+) {
     let mut start = run_start;
     let mut sign = Decimal::ONE;
     let mut currency = None;
     let mut qualifier = Qualifier::None;
 
     let prefix = &line[..start];
-    if prefix.ends_with('负') || (prefix.ends_with('-') && !char_before(line, start - 1).is_some_and(|c| c.is_ascii_digit() || c == '%')) {
+    if prefix.ends_with('负')
+        || (prefix.ends_with('-')
+            && !char_before(line, start - 1).is_some_and(|c| c.is_ascii_digit() || c == '%'))
+    {
         sign = -Decimal::ONE;
         start -= if prefix.ends_with('负') { 3 } else { 1 };
-    } else if prefix.ends_with('+') && !char_before(line, start - 1).is_some_and(|c| c.is_ascii_digit()) {
+    } else if prefix.ends_with('+')
+        && !char_before(line, start - 1).is_some_and(|c| c.is_ascii_digit())
+    {
         start -= 1;
     }
     if let Some((len, c)) = CURRENCIES.longest_suffix(&line[..start]) {
@@ -631,7 +735,8 @@ fn read_prefix(
         let glued_verb = single
             && c != Change::From
             && preceding.ends_with(|ch: char| ch.is_alphabetic() && !"比较".contains(ch));
-        if !(preceding.ends_with('新') && c == Change::Up) && !glued_verb {
+        let counts_new = preceding.ends_with('新') && c == Change::Up;
+        if !counts_new && !glued_verb {
             change = c;
         }
     }
@@ -695,7 +800,13 @@ fn clause_per(line: &str, start: usize) -> Option<String> {
     let x_len = UNITS
         .longest_prefix(after)
         .map(|(len, _)| len)
-        .or_else(|| after.chars().next().filter(|&c| is_han(c)).map(char::len_utf8))?;
+        .or_else(|| {
+            after
+                .chars()
+                .next()
+                .filter(|&c| is_han(c))
+                .map(char::len_utf8)
+        })?;
     let end = last_mei + '每'.len_utf8() + x_len;
     let begin = per_groups_ending_at(clause, end)?;
     Some(clause[begin..end].to_string())
@@ -707,21 +818,33 @@ fn is_han(c: char) -> bool {
 
 /// A number with no unit: a count with a 万/亿 magnitude (`超过2亿`), or
 /// money when its clause names money (`投资超百亿`).
-fn bare_amount(line: &str, run: &Run, number: &Number, end: usize, found: &[Amount]) -> Option<Suffix> {
+fn bare_amount(
+    line: &str,
+    run: &Run,
+    number: &Number,
+    end: usize,
+    found: &[Amount],
+) -> Option<Suffix> {
     let _ = found;
     if !number.has_large_multiplier {
         return None;
     }
     let clause_start = clause_start(line, run.range.start);
     let clause = &line[clause_start..run.range.start];
-    let money = clause.char_indices().any(|(i, _)| MONEY_CONTEXT.longest_prefix(&clause[i..]).is_some());
+    let money = clause
+        .char_indices()
+        .any(|(i, _)| MONEY_CONTEXT.longest_prefix(&clause[i..]).is_some());
     Some(Suffix {
         kind: if money { Kind::Money } else { Kind::Quantity },
         unit: if money { "CNY".into() } else { String::new() },
         scale: Decimal::ONE,
         add: Decimal::ZERO,
         end,
-        rule: if money { "money_context" } else { "quantity_bare" },
+        rule: if money {
+            "money_context"
+        } else {
+            "quantity_bare"
+        },
         unit_class: None,
     })
 }
@@ -749,7 +872,9 @@ pub fn clause_start(line: &str, at: usize) -> usize {
 
 /// 其中一人 in a list after another amount: `10个5分钟和一个32秒`.
 fn list_context(line: &str, start: usize, found: &[Amount]) -> bool {
-    let Some(prev) = found.last() else { return false };
+    let Some(prev) = found.last() else {
+        return false;
+    };
     let between = &line[prev.span.end.min(start)..start];
     matches!(between, "和" | "与" | "及" | "、" | "或")
 }
@@ -763,7 +888,8 @@ fn apply_list_currency(line: &str, found: &mut [Amount]) {
         let prev = &mut head[i - 1];
         let between = &line[prev.span.end.min(next.span.start)..next.span.start];
         let joined = matches!(between, "、" | "和" | "及" | "与" | "或" | "以及");
-        if joined && prev.unit.is_empty() && next.kind == Kind::Money && prev.kind == Kind::Quantity {
+        if joined && prev.unit.is_empty() && next.kind == Kind::Money && prev.kind == Kind::Quantity
+        {
             prev.kind = Kind::Money;
             prev.unit = next.unit.clone();
             prev.rule = "money_list";
@@ -810,15 +936,24 @@ mod tests {
     }
 
     fn texts(line: &str) -> Vec<String> {
-        scan(line, &[]).into_iter().map(|a| line[a.span].to_string()).collect()
+        scan(line, &[])
+            .into_iter()
+            .map(|a| line[a.span].to_string())
+            .collect()
     }
 
     #[test]
     fn reads_money_with_multiplier_and_currency() {
         let a = one("总投资600亿元的项目");
-        assert_eq!((a.value.to_string(), a.unit.as_str()), ("60000000000".into(), "CNY"));
+        assert_eq!(
+            (a.value.to_string(), a.unit.as_str()),
+            ("60000000000".into(), "CNY")
+        );
         let a = one("4.71亿美元资本金到位");
-        assert_eq!((a.value.to_string(), a.unit.as_str()), ("471000000".into(), "USD"));
+        assert_eq!(
+            (a.value.to_string(), a.unit.as_str()),
+            ("471000000".into(), "USD")
+        );
     }
 
     #[test]
@@ -831,27 +966,52 @@ mod tests {
     #[test]
     fn reads_over_between_number_and_multiplier() {
         let a = one("享受税收减免800余万元");
-        assert_eq!((a.value.to_string(), a.qualifier), ("8000000".into(), Qualifier::Over));
+        assert_eq!(
+            (a.value.to_string(), a.qualifier),
+            ("8000000".into(), Qualifier::Over)
+        );
         let a = one("完成170多公里建设");
-        assert_eq!((a.value.to_string(), a.unit.as_str(), a.qualifier), ("170".into(), "公里", Qualifier::Over));
+        assert_eq!(
+            (a.value.to_string(), a.unit.as_str(), a.qualifier),
+            ("170".into(), "公里", Qualifier::Over)
+        );
     }
 
     #[test]
     fn reads_ranges_with_shared_unit() {
         let a = one("医疗救助待遇达到80%至90%。");
-        assert_eq!((a.value.to_string(), a.value_max.unwrap().to_string()), ("80".into(), "90".into()));
+        assert_eq!(
+            (a.value.to_string(), a.value_max.unwrap().to_string()),
+            ("80".into(), "90".into())
+        );
         let a = one("奖励两到三万港元");
-        assert_eq!((a.value.to_string(), a.value_max.unwrap().to_string(), a.unit.as_str()), ("20000".into(), "30000".into(), "HKD"));
+        assert_eq!(
+            (
+                a.value.to_string(),
+                a.value_max.unwrap().to_string(),
+                a.unit.as_str()
+            ),
+            ("20000".into(), "30000".into(), "HKD")
+        );
         let a = one("补贴5万至10万元");
-        assert_eq!((a.value.to_string(), a.value_max.unwrap().to_string()), ("50000".into(), "100000".into()));
+        assert_eq!(
+            (a.value.to_string(), a.value_max.unwrap().to_string()),
+            ("50000".into(), "100000".into())
+        );
     }
 
     #[test]
     fn reads_rates_and_changes() {
         let found = scan("由每人每月696元提高到每人每月730元", &[]);
         assert_eq!(found.len(), 2);
-        assert_eq!((found[0].change, found[0].per.as_str()), (Change::From, "每人每月"));
-        assert_eq!((found[1].change, found[1].per.as_str()), (Change::To, "每人每月"));
+        assert_eq!(
+            (found[0].change, found[0].per.as_str()),
+            (Change::From, "每人每月")
+        );
+        assert_eq!(
+            (found[1].change, found[1].per.as_str()),
+            (Change::To, "每人每月")
+        );
         let a = one("贷款同比增长31.2%");
         assert_eq!(a.change, Change::Up);
     }
@@ -884,6 +1044,9 @@ mod tests {
     #[test]
     fn reads_years_and_months_as_one_quantity() {
         let a = one("历时4年3个月");
-        assert_eq!((a.value.to_string(), a.unit.as_str()), ("51".into(), "个月"));
+        assert_eq!(
+            (a.value.to_string(), a.unit.as_str()),
+            ("51".into(), "个月")
+        );
     }
 }

@@ -20,12 +20,80 @@ use std::ops::Range;
 /// Words that link a metric to its amount and say nothing of what is
 /// measured: skipped at the end of the prefix.
 const LINKS: &[&str] = &[
-    "达到", "达", "为", "是", "有", "约", "共", "共计", "合计", "累计", "总计", "同比", "环比", "比",
-    "较", "了", "的", "在", "由", "从", "到", "至", "增长", "增加", "提高", "下降", "减少", "降低",
-    "升至", "增至", "降至", "提高到", "增加到", "下降到", "达到了", "仅", "只", "已", "已经", "超过",
-    "突破", "逾", "近", "将近", "接近", "大约", "不到", "不足", "高达", "多达", "约为", "分别", "分别为",
-    "人均", "平均", "上涨", "上升", "回落", "下跌", "提升", "每", "按", "以", "将", "又", "再", "还",
-    "均", "都", "也", "总", "并", "其中", "即",
+    "达到",
+    "达",
+    "为",
+    "是",
+    "有",
+    "约",
+    "共",
+    "共计",
+    "合计",
+    "累计",
+    "总计",
+    "同比",
+    "环比",
+    "比",
+    "较",
+    "了",
+    "的",
+    "在",
+    "由",
+    "从",
+    "到",
+    "至",
+    "增长",
+    "增加",
+    "提高",
+    "下降",
+    "减少",
+    "降低",
+    "升至",
+    "增至",
+    "降至",
+    "提高到",
+    "增加到",
+    "下降到",
+    "达到了",
+    "仅",
+    "只",
+    "已",
+    "已经",
+    "超过",
+    "突破",
+    "逾",
+    "近",
+    "将近",
+    "接近",
+    "大约",
+    "不到",
+    "不足",
+    "高达",
+    "多达",
+    "约为",
+    "分别",
+    "分别为",
+    "人均",
+    "平均",
+    "上涨",
+    "上升",
+    "回落",
+    "下跌",
+    "提升",
+    "每",
+    "按",
+    "以",
+    "将",
+    "又",
+    "再",
+    "还",
+    "均",
+    "都",
+    "也",
+    "总",
+    "并",
+    "其中",
+    "即",
 ];
 
 /// Verbs that open a clause without saying what is measured (提供招聘岗位 →
@@ -45,7 +113,10 @@ pub fn metric(line: &str, at: usize) -> String {
     }
     let words = segment::tagged(prefix);
     let mut end = words.len();
-    while end > 0 && (LINKS.contains(&words[end - 1].word) || is_filler(words[end - 1].tag, words[end - 1].word)) {
+    while end > 0
+        && (LINKS.contains(&words[end - 1].word)
+            || is_filler(words[end - 1].tag, words[end - 1].word))
+    {
         end -= 1;
     }
     let mut begin = end;
@@ -53,7 +124,23 @@ pub fn metric(line: &str, at: usize) -> String {
         let w = &words[begin - 1];
         let stop = GENERIC_VERBS.contains(&w.word)
             || LINKS.contains(&w.word) && begin < end
-            || matches!(w.tag, "ns" | "nr" | "m" | "t" | "x" | "p" | "c" | "u" | "uj" | "r" | "d" | "f" | "q" | "mq" | "eng")
+            || matches!(
+                w.tag,
+                "ns" | "nr"
+                    | "m"
+                    | "t"
+                    | "x"
+                    | "p"
+                    | "c"
+                    | "u"
+                    | "uj"
+                    | "r"
+                    | "d"
+                    | "f"
+                    | "q"
+                    | "mq"
+                    | "eng"
+            )
             || w.word.trim().is_empty()
             || w.word.chars().any(|c| !c.is_alphanumeric());
         if stop {

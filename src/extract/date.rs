@@ -106,7 +106,11 @@ impl Timex {
 
     fn year(&self) -> Option<i32> {
         match self {
-            Timex::Year(y) | Timex::Half(y, _) | Timex::Quarter(y, _) | Timex::Month(y, _) | Timex::Day(y, _, _) => *y,
+            Timex::Year(y)
+            | Timex::Half(y, _)
+            | Timex::Quarter(y, _)
+            | Timex::Month(y, _)
+            | Timex::Day(y, _, _) => *y,
             Timex::Week(y, _) => Some(*y),
             Timex::Interval(_, b) => b.year(),
             Timex::Unresolved => None,
@@ -134,7 +138,9 @@ fn day(date: Date) -> Timex {
 }
 
 /// Words that make a sentence look ahead.
-const LOOK_AHEAD: &[&str] = &["将于", "将在", "即将", "计划", "预计", "拟于", "拟", "有望", "力争", "将要", "届时", "明年"];
+const LOOK_AHEAD: &[&str] = &[
+    "将于", "将在", "即将", "计划", "预计", "拟于", "拟", "有望", "力争", "将要", "届时", "明年",
+];
 
 /// Reads every date in `line` (one paragraph), in order.
 pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
@@ -186,7 +192,9 @@ fn could_start(c: char) -> bool {
 fn glued_to_number(line: &str, i: usize) -> bool {
     let c = line[i..].chars().next().unwrap_or(' ');
     let prev = line[..i].chars().next_back();
-    c.is_ascii_digit() && prev.is_some_and(|p| p.is_ascii_digit() || p == '.' || p == ',' || p.is_ascii_alphabetic())
+    c.is_ascii_digit()
+        && prev
+            .is_some_and(|p| p.is_ascii_digit() || p == '.' || p == ',' || p.is_ascii_alphabetic())
 }
 
 struct Found {
@@ -204,10 +212,8 @@ struct Reader<'a, 'c> {
 fn number_at(line: &str, at: usize, max_chars: usize) -> Option<(u32, usize)> {
     let mut end = at;
     for (k, c) in line[at..].char_indices() {
-        if k / 1 >= max_chars * 3 + 1 {
-            break;
-        }
-        if c.is_ascii_digit() || chinese_digit(c).is_some() || c == '十' || c == '廿' || c == '卅' {
+        if c.is_ascii_digit() || chinese_digit(c).is_some() || c == '十' || c == '廿' || c == '卅'
+        {
             end = at + k + c.len_utf8();
         } else {
             break;
@@ -233,7 +239,14 @@ fn starts(line: &str, at: usize, word: &str) -> bool {
 }
 
 impl Reader<'_, '_> {
-    fn finish(&mut self, start: usize, end: usize, value: Timex, qualifier: Qualifier, rule: &'static str) -> Found {
+    fn finish(
+        &mut self,
+        start: usize,
+        end: usize,
+        value: Timex,
+        qualifier: Qualifier,
+        rule: &'static str,
+    ) -> Found {
         match &value {
             Timex::Day(y, m, d) => {
                 self.ctx.last_month = Some((*y, *m));
@@ -266,10 +279,13 @@ impl Reader<'_, '_> {
                 let second_at = end + connector.len();
                 let saved_year = self.ctx.sentence_year;
                 self.ctx.sentence_year = first.value.year().or(saved_year);
-                if let Some((second_value, second_end)) = self.second_half(second_at, &first.value) {
+                if let Some((second_value, second_end)) = self.second_half(second_at, &first.value)
+                {
                     let second_end = skip_time_of_day(self.line, second_end);
-                    let value = Timex::Interval(Box::new(first.value.clone()), Box::new(second_value));
-                    let mut found = self.finish(at, second_end, value, Qualifier::None, "date_range");
+                    let value =
+                        Timex::Interval(Box::new(first.value.clone()), Box::new(second_value));
+                    let mut found =
+                        self.finish(at, second_end, value, Qualifier::None, "date_range");
                     if let Some((q, len)) = date_suffix_qualifier(self.line, second_end) {
                         found.span.end += len;
                         found.fact.qualifier = q;
@@ -300,10 +316,9 @@ impl Reader<'_, '_> {
         // A bare day number after a day: 8月7日至9日.
         if let (Timex::Day(..), Some(m)) = (first, month) {
             if let Some((d, end)) = number_at(self.line, at, 2) {
-                if starts(self.line, end, "日") || starts(self.line, end, "号") {
-                    if d >= 1 && d <= days_in_month(year.unwrap_or(2000), m) {
-                        return Some((Timex::Day(year, m, d), end + 3));
-                    }
+                let day_word = starts(self.line, end, "日") || starts(self.line, end, "号");
+                if day_word && d >= 1 && d <= days_in_month(year.unwrap_or(2000), m) {
+                    return Some((Timex::Day(year, m, d), end + 3));
                 }
             }
         }
@@ -314,7 +329,9 @@ impl Reader<'_, '_> {
                 let y = if *m < *fm { y + 1 } else { *y };
                 Timex::Day(Some(y), *m, *d)
             }
-            (Timex::Month(None, m), Timex::Month(Some(y), fm)) => Timex::Month(Some(if *m < *fm { y + 1 } else { *y }), *m),
+            (Timex::Month(None, m), Timex::Month(Some(y), fm)) => {
+                Timex::Month(Some(if *m < *fm { y + 1 } else { *y }), *m)
+            }
             (v, _) => v.clone(),
         };
         if matches!(value, Timex::Unresolved) {
@@ -350,7 +367,10 @@ impl Reader<'_, '_> {
         let reference = self.ctx.reference?;
         let y = reference.year;
         let key = (month, day.unwrap_or(1));
-        let ref_key = (reference.month, if day.is_some() { reference.day } else { 1 });
+        let ref_key = (
+            reference.month,
+            if day.is_some() { reference.day } else { 1 },
+        );
         if self.ctx.looks_ahead {
             Some(if key < ref_key { y + 1 } else { y })
         } else {
@@ -360,14 +380,19 @@ impl Reader<'_, '_> {
 
     /// The current year for periods with none written (上半年, 年底).
     fn context_year(&self) -> Option<i32> {
-        self.ctx.sentence_year.or(self.ctx.reference.map(|r| r.year))
+        self.ctx
+            .sentence_year
+            .or(self.ctx.reference.map(|r| r.year))
     }
 
     /// A year: 2020年, 二〇二〇年, 19年 (before a month or period), 同年.
     fn year(&mut self, at: usize) -> Option<(i32, usize)> {
         let line = self.line;
         if starts(line, at, "同年") {
-            return Some((self.ctx.last_year.or(self.ctx.sentence_year)?, at + "同年".len()));
+            return Some((
+                self.ctx.last_year.or(self.ctx.sentence_year)?,
+                at + "同年".len(),
+            ));
         }
         let mut end = at;
         let mut digits = String::new();
@@ -401,9 +426,26 @@ impl Reader<'_, '_> {
                 let rest = &line[after..];
                 let dated = rest.starts_with(|c: char| c.is_ascii_digit())
                     && month_follows(line, after)
-                    || ["底", "初", "末", "中", "上半年", "下半年", "第一季度", "第二季度", "第三季度", "第四季度", "一季度", "二季度", "三季度", "四季度", "前三季度", "全年"]
-                        .iter()
-                        .any(|w| rest.starts_with(w))
+                    || [
+                        "底",
+                        "初",
+                        "末",
+                        "中",
+                        "上半年",
+                        "下半年",
+                        "第一季度",
+                        "第二季度",
+                        "第三季度",
+                        "第四季度",
+                        "一季度",
+                        "二季度",
+                        "三季度",
+                        "四季度",
+                        "前三季度",
+                        "全年",
+                    ]
+                    .iter()
+                    .any(|w| rest.starts_with(w))
                     || digits.starts_with('0');
                 if !dated || line[..at].ends_with(|c: char| c.is_ascii_digit()) {
                     return None;
@@ -435,7 +477,13 @@ impl Reader<'_, '_> {
         }
         // 2018年至2020年 is read by the range; 2018年以来 / 年底 here.
         let (q, len) = year_qualifier(self.line, after_year).unwrap_or((Qualifier::None, 0));
-        Some(self.finish(at, after_year + len, Timex::Year(Some(year)), q, "date_year"))
+        Some(self.finish(
+            at,
+            after_year + len,
+            Timex::Year(Some(year)),
+            q,
+            "date_year",
+        ))
     }
 
     /// 2020-08-07, 2020/8/7, 2020.8.7.
@@ -463,16 +511,26 @@ impl Reader<'_, '_> {
                 i += 1;
             }
         }
-        if bytes.get(i).is_some_and(|b| b.is_ascii_digit() || *b == b'.') {
+        if bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_digit() || *b == b'.')
+        {
             return None;
         }
         let (y, m, d) = (parts[0] as i32, parts[1], parts[2]);
-        if !(1000..=2999).contains(&y) || line[at..].find(|c: char| !c.is_ascii_digit()) != Some(4) {
+        if !(1000..=2999).contains(&y) || line[at..].find(|c: char| !c.is_ascii_digit()) != Some(4)
+        {
             return None;
         }
         Date::new(y, m, d)?;
         self.ctx.last_year = Some(y);
-        Some(self.finish(at, i, Timex::Day(Some(y), m, d), Qualifier::None, "date_numeric"))
+        Some(self.finish(
+            at,
+            i,
+            Timex::Day(Some(y), m, d),
+            Qualifier::None,
+            "date_numeric",
+        ))
     }
 
     /// 8月7日, 8月7号, 8月, 8月份, 8月初, 8月下旬.
@@ -490,8 +548,19 @@ impl Reader<'_, '_> {
                 if d >= 1 && d <= days_in_month(y.unwrap_or(2000), month) {
                     let stop = day_end + 3;
                     let value = Timex::Day(y, month, d);
-                    let (q, len) = date_suffix_qualifier(line, stop).unwrap_or((Qualifier::None, 0));
-                    return Some(self.finish(at, stop + len, value, q, if year.is_some() { "date_full" } else { "date_month_day" }));
+                    let (q, len) =
+                        date_suffix_qualifier(line, stop).unwrap_or((Qualifier::None, 0));
+                    return Some(self.finish(
+                        at,
+                        stop + len,
+                        value,
+                        q,
+                        if year.is_some() {
+                            "date_full"
+                        } else {
+                            "date_month_day"
+                        },
+                    ));
                 }
                 return None;
             }
@@ -503,7 +572,17 @@ impl Reader<'_, '_> {
         let (q, len) = month_qualifier(line, end).unwrap_or((Qualifier::None, 0));
         let (q2, len2) = date_suffix_qualifier(line, end + len).unwrap_or((Qualifier::None, 0));
         let q = if q == Qualifier::None { q2 } else { q };
-        Some(self.finish(at, end + len + len2, Timex::Month(y, month), q, if year.is_some() { "date_year_month" } else { "date_month" }))
+        Some(self.finish(
+            at,
+            end + len + len2,
+            Timex::Month(y, month),
+            q,
+            if year.is_some() {
+                "date_year_month"
+            } else {
+                "date_month"
+            },
+        ))
     }
 
     /// 7日 alone: the month from context.
@@ -517,11 +596,17 @@ impl Reader<'_, '_> {
             return None;
         }
         let after = &line[end + 3..];
-        if ["内", "以内", "之内", "起", "前", "后"].iter().any(|w| after.starts_with(w)) {
+        if ["内", "以内", "之内", "起", "前", "后"]
+            .iter()
+            .any(|w| after.starts_with(w))
+        {
             return None;
         }
         let before = &line[..at];
-        if ["连续", "近", "每", "前", "后", "约", "共"].iter().any(|w| before.ends_with(w)) {
+        if ["连续", "近", "每", "前", "后", "约", "共"]
+            .iter()
+            .any(|w| before.ends_with(w))
+        {
             return None;
         }
         let (y, m) = match self.ctx.last_month {
@@ -540,7 +625,13 @@ impl Reader<'_, '_> {
         if d > days_in_month(y.unwrap_or(2000), m) {
             return None;
         }
-        Some(self.finish(at, end + 3, Timex::Day(y, m, d), Qualifier::None, "date_day"))
+        Some(self.finish(
+            at,
+            end + 3,
+            Timex::Day(y, m, d),
+            Qualifier::None,
+            "date_day",
+        ))
     }
 
     /// Periods of a year: 上半年, 第三季度, Q3, 前三季度, 年初, 年底; with
@@ -556,40 +647,86 @@ impl Reader<'_, '_> {
         };
         for (word, half) in [("上半年", 1), ("下半年", 2), ("上半年度", 1)] {
             if rest.starts_with(word) {
-                return done(self, at + word.len(), Timex::Half(y, half), Qualifier::None, "date_half");
+                return done(
+                    self,
+                    at + word.len(),
+                    Timex::Half(y, half),
+                    Qualifier::None,
+                    "date_half",
+                );
             }
         }
         // 前三季度 → January to the end of the third quarter.
         if let Some(r) = rest.strip_prefix("前") {
             if let Some((q, end)) = number_at(r, 0, 1) {
                 if (1..=4).contains(&q) && r[end..].starts_with("季度") {
-                    let value = Timex::Interval(Box::new(Timex::Month(y, 1)), Box::new(Timex::Month(y, q * 3)));
-                    return done(self, at + 3 + end + "季度".len(), value, Qualifier::None, "date_quarters");
+                    let value = Timex::Interval(
+                        Box::new(Timex::Month(y, 1)),
+                        Box::new(Timex::Month(y, q * 3)),
+                    );
+                    return done(
+                        self,
+                        at + 3 + end + "季度".len(),
+                        value,
+                        Qualifier::None,
+                        "date_quarters",
+                    );
                 }
             }
         }
         let q_at = if rest.starts_with('第') { at + 3 } else { at };
         if let Some((q, end)) = number_at(line, q_at, 1) {
-            if (1..=4).contains(&q) && (starts(line, end, "季度") || starts(line, end, "季")) && !starts(line, end, "季度末") {
-                let len = if starts(line, end, "季度") { "季度".len() } else { "季".len() };
+            if (1..=4).contains(&q)
+                && (starts(line, end, "季度") || starts(line, end, "季"))
+                && !starts(line, end, "季度末")
+            {
+                let len = if starts(line, end, "季度") {
+                    "季度".len()
+                } else {
+                    "季".len()
+                };
                 if len == "季".len() && year.is_none() {
                     return None; // 第3季 of a show is no date
                 }
-                return done(self, end + len, Timex::Quarter(y, q), Qualifier::None, "date_quarter");
+                return done(
+                    self,
+                    end + len,
+                    Timex::Quarter(y, q),
+                    Qualifier::None,
+                    "date_quarter",
+                );
             }
         }
         if let Some(r) = rest.strip_prefix('Q') {
             if let Some(q) = r.chars().next().and_then(|c| c.to_digit(10)) {
                 let next = r[1..].chars().next();
-                if (1..=4).contains(&q) && !next.is_some_and(|c| c.is_ascii_alphanumeric()) && !line[..at].ends_with(|c: char| c.is_ascii_alphanumeric()) {
-                    return done(self, at + 2, Timex::Quarter(y, q), Qualifier::None, "date_quarter");
+                if (1..=4).contains(&q)
+                    && !next.is_some_and(|c| c.is_ascii_alphanumeric())
+                    && !line[..at].ends_with(|c: char| c.is_ascii_alphanumeric())
+                {
+                    return done(
+                        self,
+                        at + 2,
+                        Timex::Quarter(y, q),
+                        Qualifier::None,
+                        "date_quarter",
+                    );
                 }
             }
         }
         // 年初, 年中, 年底, 年末 (also after a year: 2018年初 is read by year_qualifier).
-        for (word, q) in [("年初", Qualifier::Start), ("年中", Qualifier::Mid), ("年底", Qualifier::End), ("年末", Qualifier::End)] {
+        for (word, q) in [
+            ("年初", Qualifier::Start),
+            ("年中", Qualifier::Mid),
+            ("年底", Qualifier::End),
+            ("年末", Qualifier::End),
+        ] {
             if rest.starts_with(word) && year.is_none() {
-                if line[..at].ends_with(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some() || "近多去今明前后本同当".contains(c)) {
+                if line[..at].ends_with(|c: char| {
+                    c.is_ascii_digit()
+                        || chinese_digit(c).is_some()
+                        || "近多去今明前后本同当".contains(c)
+                }) {
                     return None;
                 }
                 let len = word.len();
@@ -597,16 +734,38 @@ impl Reader<'_, '_> {
             }
         }
         // 月初, 月底, 上旬, 中旬, 下旬 alone: the month in context.
-        for (word, q) in [("月初", Qualifier::Start), ("月中", Qualifier::Mid), ("月底", Qualifier::End), ("月末", Qualifier::End), ("上旬", Qualifier::Start), ("中旬", Qualifier::Mid), ("下旬", Qualifier::End)] {
+        for (word, q) in [
+            ("月初", Qualifier::Start),
+            ("月中", Qualifier::Mid),
+            ("月底", Qualifier::End),
+            ("月末", Qualifier::End),
+            ("上旬", Qualifier::Start),
+            ("中旬", Qualifier::Mid),
+            ("下旬", Qualifier::End),
+        ] {
             if rest.starts_with(word) && year.is_none() {
-                if line[..at].ends_with(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some() || c == '个' || c == '每' || c == '本' || c == '上' || c == '下') {
+                if line[..at].ends_with(|c: char| {
+                    c.is_ascii_digit()
+                        || chinese_digit(c).is_some()
+                        || c == '个'
+                        || c == '每'
+                        || c == '本'
+                        || c == '上'
+                        || c == '下'
+                }) {
                     return None;
                 }
                 let (my, m) = self
                     .ctx
                     .last_month
                     .or_else(|| self.ctx.reference.map(|r| (Some(r.year), r.month)))?;
-                return done(self, at + word.len(), Timex::Month(my, m), q, "date_month_part");
+                return done(
+                    self,
+                    at + word.len(),
+                    Timex::Month(my, m),
+                    q,
+                    "date_month_part",
+                );
             }
         }
         None
@@ -615,7 +774,12 @@ impl Reader<'_, '_> {
     /// 十三五, 十四五 as periods (十三五期间), not as plan names (十三五规划).
     fn plan(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
-        for (word, from, to) in [("十二五", 2011, 2015), ("十三五", 2016, 2020), ("十四五", 2021, 2025), ("十五五", 2026, 2030)] {
+        for (word, from, to) in [
+            ("十二五", 2011, 2015),
+            ("十三五", 2016, 2020),
+            ("十四五", 2021, 2025),
+            ("十五五", 2026, 2030),
+        ] {
             if starts(line, at, word) {
                 let mut after = at + word.len();
                 let quoted = starts(line, after, "”");
@@ -623,18 +787,30 @@ impl Reader<'_, '_> {
                     after += "”".len();
                 }
                 let rest = &line[after..];
-                if rest.starts_with("规划") || rest.starts_with("计划") || rest.starts_with("纲要") {
+                if rest.starts_with("规划") || rest.starts_with("计划") || rest.starts_with("纲要")
+                {
                     return None;
                 }
-                let period = ["期间", "时期", "以来", "末", "初", "开局", "收官", "前", "中"].iter().find(|w| rest.starts_with(**w))?;
-                let value = Timex::Interval(Box::new(Timex::Year(Some(from))), Box::new(Timex::Year(Some(to))));
+                let period = [
+                    "期间", "时期", "以来", "末", "初", "开局", "收官", "前", "中",
+                ]
+                .iter()
+                .find(|w| rest.starts_with(**w))?;
+                let value = Timex::Interval(
+                    Box::new(Timex::Year(Some(from))),
+                    Box::new(Timex::Year(Some(to))),
+                );
                 let (q, len) = match *period {
                     "以来" => (Qualifier::Since, "以来".len()),
                     "末" => (Qualifier::End, "末".len()),
                     "初" => (Qualifier::Start, "初".len()),
                     _ => (Qualifier::None, 0),
                 };
-                let end = if quoted && len == 0 { at + word.len() } else { after + len };
+                let end = if quoted && len == 0 {
+                    at + word.len()
+                } else {
+                    after + len
+                };
                 return Some(self.finish(at, end, value, q, "date_plan"));
             }
         }
@@ -644,7 +820,7 @@ impl Reader<'_, '_> {
     /// 元旦, 国庆, 春节, 劳动节, 除夕.
     fn holiday(&mut self, at: usize, year: Option<i32>, start: usize) -> Option<Found> {
         let line = self.line;
-        let table: [(&str, Option<(u32, u32)>, i64); 8] = [
+        let table: [Holiday; 8] = [
             ("国庆节", Some((10, 1)), 0),
             ("国庆", Some((10, 1)), 0),
             ("元旦", Some((1, 1)), 0),
@@ -683,12 +859,21 @@ impl Reader<'_, '_> {
     fn relative(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
         let r = self.ctx.reference;
-        let years: [(&str, i32); 6] = [("今年", 0), ("去年", -1), ("前年", -2), ("明年", 1), ("后年", 2), ("本年", 0)];
+        let years: [(&str, i32); 6] = [
+            ("今年", 0),
+            ("去年", -1),
+            ("前年", -2),
+            ("明年", 1),
+            ("后年", 2),
+            ("本年", 0),
+        ];
         for (word, delta) in years {
             if !starts(line, at, word) {
                 continue;
             }
-            if word == "前年" && line[..at].ends_with(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some()) {
+            if word == "前年"
+                && line[..at].ends_with(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some())
+            {
                 return None;
             }
             let y = r.map(|r| r.year + delta);
@@ -700,14 +885,29 @@ impl Reader<'_, '_> {
             // 去年同期: the period named in the sentence, one year back.
             if starts(line, after, "同期") {
                 let value = match (&self.ctx.sentence_period, y) {
-                    (Some(p), Some(y)) if !matches!(p, Timex::Interval(..) | Timex::Week(..) | Timex::Unresolved) => p.with_year(Some(y)),
+                    (Some(p), Some(y))
+                        if !matches!(
+                            p,
+                            Timex::Interval(..) | Timex::Week(..) | Timex::Unresolved
+                        ) =>
+                    {
+                        p.with_year(Some(y))
+                    }
                     (_, Some(y)) => Timex::Year(Some(y)),
                     _ => Timex::Unresolved,
                 };
-                return Some(self.finish(at, after + "同期".len(), value, Qualifier::None, "date_same_period"));
+                return Some(self.finish(
+                    at,
+                    after + "同期".len(),
+                    value,
+                    Qualifier::None,
+                    "date_same_period",
+                ));
             }
             let sub = if y.is_some() {
-                self.month_day(after, y).or_else(|| self.period(after, y, at)).or_else(|| self.holiday(after, y, at))
+                self.month_day(after, y)
+                    .or_else(|| self.period(after, y, at))
+                    .or_else(|| self.holiday(after, y, at))
             } else {
                 None
             };
@@ -723,36 +923,73 @@ impl Reader<'_, '_> {
             if y.is_none() {
                 // Unresolved: still a fact, with its parts read for the span.
                 let end = relative_tail(line, after);
-                return Some(self.finish(at, end, Timex::Unresolved, Qualifier::None, "date_relative"));
+                return Some(self.finish(
+                    at,
+                    end,
+                    Timex::Unresolved,
+                    Qualifier::None,
+                    "date_relative",
+                ));
             }
             let (q, len) = year_qualifier(line, after).unwrap_or((Qualifier::None, 0));
             return Some(self.finish(at, after + len, Timex::Year(y), q, "date_relative"));
         }
-        let months: [(&str, i32); 6] = [("本月", 0), ("上个月", -1), ("上月", -1), ("下个月", 1), ("下月", 1), ("当月", 0)];
+        let months: [(&str, i32); 6] = [
+            ("本月", 0),
+            ("上个月", -1),
+            ("上月", -1),
+            ("下个月", 1),
+            ("下月", 1),
+            ("当月", 0),
+        ];
         for (word, delta) in months {
             if starts(line, at, word) {
                 let end = at + word.len();
                 let value = r.map_or(Timex::Unresolved, |r| {
                     let total = r.year * 12 + r.month as i32 - 1 + delta;
-                    Timex::Month(Some(total.div_euclid(12)), (total.rem_euclid(12) + 1) as u32)
+                    Timex::Month(
+                        Some(total.div_euclid(12)),
+                        (total.rem_euclid(12) + 1) as u32,
+                    )
                 });
                 let (q, len) = month_qualifier(line, end).unwrap_or((Qualifier::None, 0));
                 return Some(self.finish(at, end + len, value, q, "date_relative"));
             }
         }
-        let weeks: [(&str, i64); 5] = [("本周", 0), ("这周", 0), ("上周", -1), ("下周", 1), ("上个星期", -1)];
+        let weeks: [(&str, i64); 5] = [
+            ("本周", 0),
+            ("这周", 0),
+            ("上周", -1),
+            ("下周", 1),
+            ("上个星期", -1),
+        ];
         for (word, delta) in weeks {
             if starts(line, at, word) {
                 let end = at + word.len();
-                let weekday = line[end..].chars().next().and_then(|c| "一二三四五六日天".find(c).map(|k| k / 3 + 1));
+                let weekday = line[end..]
+                    .chars()
+                    .next()
+                    .and_then(|c| "一二三四五六日天".find(c).map(|k| k / 3 + 1));
                 let weekday = weekday.map(|w| w.min(7) as i64);
                 let Some(r) = r else {
                     let len = if weekday.is_some() { 3 } else { 0 };
-                    return Some(self.finish(at, end + len, Timex::Unresolved, Qualifier::None, "date_relative"));
+                    return Some(self.finish(
+                        at,
+                        end + len,
+                        Timex::Unresolved,
+                        Qualifier::None,
+                        "date_relative",
+                    ));
                 };
                 let monday = r.add_days(1 - i64::from(r.weekday()) + 7 * delta);
                 return Some(match weekday {
-                    Some(w) => self.finish(at, end + 3, day(monday.add_days(w - 1)), Qualifier::None, "date_relative"),
+                    Some(w) => self.finish(
+                        at,
+                        end + 3,
+                        day(monday.add_days(w - 1)),
+                        Qualifier::None,
+                        "date_relative",
+                    ),
                     None => {
                         let (y, w) = monday.iso_week();
                         self.finish(at, end, Timex::Week(y, w), Qualifier::None, "date_relative")
@@ -760,10 +997,23 @@ impl Reader<'_, '_> {
                 });
             }
         }
-        let days: [(&str, i64); 9] = [("今天", 0), ("今日", 0), ("昨天", -1), ("昨日", -1), ("前天", -2), ("明天", 1), ("明日", 1), ("后天", 2), ("当天", 0)];
+        let days: [(&str, i64); 9] = [
+            ("今天", 0),
+            ("今日", 0),
+            ("昨天", -1),
+            ("昨日", -1),
+            ("前天", -2),
+            ("明天", 1),
+            ("明日", 1),
+            ("后天", 2),
+            ("当天", 0),
+        ];
         for (word, delta) in days {
             if starts(line, at, word) {
-                if word == "前天" && line[..at].ends_with(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some()) {
+                if word == "前天"
+                    && line[..at]
+                        .ends_with(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some())
+                {
                     return None;
                 }
                 if word == "当天" {
@@ -771,15 +1021,33 @@ impl Reader<'_, '_> {
                     if matches!(value, Timex::Unresolved) {
                         return None;
                     }
-                    return Some(self.finish(at, at + word.len(), value, Qualifier::None, "date_relative"));
+                    return Some(self.finish(
+                        at,
+                        at + word.len(),
+                        value,
+                        Qualifier::None,
+                        "date_relative",
+                    ));
                 }
                 let value = r.map_or(Timex::Unresolved, |r| day(r.add_days(delta)));
-                return Some(self.finish(at, at + word.len(), value, Qualifier::None, "date_relative"));
+                return Some(self.finish(
+                    at,
+                    at + word.len(),
+                    value,
+                    Qualifier::None,
+                    "date_relative",
+                ));
             }
         }
         if starts(line, at, "次日") {
             let value = self.ctx.last_day.map(|d| day(d.add_days(1)))?;
-            return Some(self.finish(at, at + "次日".len(), value, Qualifier::None, "date_relative"));
+            return Some(self.finish(
+                at,
+                at + "次日".len(),
+                value,
+                Qualifier::None,
+                "date_relative",
+            ));
         }
         None
     }
@@ -792,21 +1060,32 @@ impl Reader<'_, '_> {
             return None;
         }
         let after = end + "年".len();
-        let (sign, len) = [("之前", -1), ("以前", -1), ("前", -1), ("之后", 1), ("以后", 1), ("后", 1)]
-            .iter()
-            .find(|(w, _)| starts(line, after, w))
-            .map(|(w, s)| (*s, w.len()))?;
+        let (sign, len) = [
+            ("之前", -1),
+            ("以前", -1),
+            ("前", -1),
+            ("之后", 1),
+            ("以后", 1),
+            ("后", 1),
+        ]
+        .iter()
+        .find(|(w, _)| starts(line, after, w))
+        .map(|(w, s)| (*s, w.len()))?;
         if n == 0 || n > 200 {
             return None;
         }
-        let value = self.ctx.reference.map_or(Timex::Unresolved, |r| Timex::Year(Some(r.year + sign * n as i32)));
+        let value = self.ctx.reference.map_or(Timex::Unresolved, |r| {
+            Timex::Year(Some(r.year + sign * n as i32))
+        });
         Some(self.finish(at, after + len, value, Qualifier::None, "date_years_ago"))
     }
 
     /// 近三年, 近10年来: the years up to the reference year.
     fn recent_years(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
-        let body = ["近", "最近", "过去"].iter().find(|w| starts(line, at, w))?;
+        let body = ["近", "最近", "过去"]
+            .iter()
+            .find(|w| starts(line, at, w))?;
         let num_at = at + body.len();
         let (n, end) = number_at(line, num_at, 3)?;
         if !starts(line, end, "年") || starts(line, end, "年前") || n == 0 || n > 100 {
@@ -819,15 +1098,33 @@ impl Reader<'_, '_> {
             stop += "以来".len();
         }
         let value = self.ctx.reference.map_or(Timex::Unresolved, |r| {
-            Timex::Interval(Box::new(Timex::Year(Some(r.year - n as i32 + 1))), Box::new(Timex::Year(Some(r.year))))
+            Timex::Interval(
+                Box::new(Timex::Year(Some(r.year - n as i32 + 1))),
+                Box::new(Timex::Year(Some(r.year))),
+            )
         });
         Some(self.finish(at, stop, value, Qualifier::None, "date_recent_years"))
     }
 }
 
+/// A holiday word, its fixed month and day (none: the Spring Festival
+/// table), and an offset in days (除夕 is the day before).
+type Holiday = (&'static str, Option<(u32, u32)>, i64);
+
 /// After a relative year with no reference: how far its span goes.
 fn relative_tail(line: &str, at: usize) -> usize {
-    for w in ["上半年", "下半年", "前三季度", "年初", "年底", "年末", "以来", "同期", "底", "初"] {
+    for w in [
+        "上半年",
+        "下半年",
+        "前三季度",
+        "年初",
+        "年底",
+        "年末",
+        "以来",
+        "同期",
+        "底",
+        "初",
+    ] {
         if starts(line, at, w) {
             return at + w.len();
         }
@@ -846,20 +1143,44 @@ fn relative_tail(line: &str, at: usize) -> usize {
     at
 }
 
+/// `中` after a year or month means "the middle of" only when it ends the
+/// phrase (2020年中，), not in 年中央, 8月中国.
+fn mid_stands_alone(line: &str, at: usize) -> bool {
+    matches!(
+        line[at + '中'.len_utf8()..].chars().next(),
+        None | Some('，' | '。' | '、' | '；' | '以' | '前' | '后')
+    )
+}
+
 /// 初, 中, 底, 末, 以来 right after a year.
 fn year_qualifier(line: &str, at: usize) -> Option<(Qualifier, usize)> {
-    [("以来", Qualifier::Since), ("初", Qualifier::Start), ("年初", Qualifier::Start), ("中", Qualifier::Mid), ("底", Qualifier::End), ("末", Qualifier::End)]
-        .iter()
-        .find(|(w, _)| starts(line, at, w) && !(*w == "中" && !matches!(line[at + 3..].chars().next(), None | Some('，' | '。' | '、' | '；' | '以' | '前' | '后'))))
-        .map(|(w, q)| (*q, w.len()))
+    [
+        ("以来", Qualifier::Since),
+        ("初", Qualifier::Start),
+        ("年初", Qualifier::Start),
+        ("中", Qualifier::Mid),
+        ("底", Qualifier::End),
+        ("末", Qualifier::End),
+    ]
+    .iter()
+    .find(|(w, _)| starts(line, at, w) && (*w != "中" || mid_stands_alone(line, at)))
+    .map(|(w, q)| (*q, w.len()))
 }
 
 /// 初, 中旬, 底, 上旬 … right after a month.
 fn month_qualifier(line: &str, at: usize) -> Option<(Qualifier, usize)> {
-    [("上旬", Qualifier::Start), ("中旬", Qualifier::Mid), ("下旬", Qualifier::End), ("初", Qualifier::Start), ("中", Qualifier::Mid), ("底", Qualifier::End), ("末", Qualifier::End)]
-        .iter()
-        .find(|(w, _)| starts(line, at, w) && !(*w == "中" && !matches!(line[at + 3..].chars().next(), None | Some('，' | '。' | '、' | '；' | '以' | '前' | '后'))))
-        .map(|(w, q)| (*q, w.len()))
+    [
+        ("上旬", Qualifier::Start),
+        ("中旬", Qualifier::Mid),
+        ("下旬", Qualifier::End),
+        ("初", Qualifier::Start),
+        ("中", Qualifier::Mid),
+        ("底", Qualifier::End),
+        ("末", Qualifier::End),
+    ]
+    .iter()
+    .find(|(w, _)| starts(line, at, w) && (*w != "中" || mid_stands_alone(line, at)))
+    .map(|(w, q)| (*q, w.len()))
 }
 
 /// 以来 after a date.
@@ -869,10 +1190,16 @@ fn date_suffix_qualifier(line: &str, at: usize) -> Option<(Qualifier, usize)> {
 
 /// Skips a time-of-day word between the halves of a range (晚上, 凌晨).
 fn skip_time_of_day(line: &str, at: usize) -> usize {
-    for w in ["晚上", "凌晨", "上午", "下午", "中午", "早上", "傍晚", "夜间", "白天"] {
+    for w in [
+        "晚上", "凌晨", "上午", "下午", "中午", "早上", "傍晚", "夜间", "白天",
+    ] {
         if starts(line, at, w) {
             let after = at + w.len();
-            if ["至", "到", "-", "—"].iter().any(|c| starts(line, after, c)) || line[after..].is_empty() {
+            if ["至", "到", "-", "—"]
+                .iter()
+                .any(|c| starts(line, after, c))
+                || line[after..].is_empty()
+            {
                 return after;
             }
         }
@@ -883,7 +1210,6 @@ fn skip_time_of_day(line: &str, at: usize) -> usize {
 fn month_follows(line: &str, at: usize) -> bool {
     number_at(line, at, 2).is_some_and(|(m, end)| (1..=12).contains(&m) && starts(line, end, "月"))
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -946,11 +1272,17 @@ mod tests {
     #[test]
     fn reads_ranges_and_since() {
         assert_eq!(one("2018年至2020年", "2020-12-10"), "2018/2020");
-        assert_eq!(one("2020年8月7日至9月1日", "2020-12-10"), "2020-08-07/2020-09-01");
+        assert_eq!(
+            one("2020年8月7日至9月1日", "2020-12-10"),
+            "2020-08-07/2020-09-01"
+        );
         assert_eq!(one("8月7日-9月1日", "2020-12-10"), "2020-08-07/2020-09-01");
         let mut ctx = DateContext::new(Date::parse("2020-12-10"));
         let f = scan("2018年以来，", &mut ctx);
-        assert_eq!((f[0].date.as_str(), f[0].qualifier), ("2018", Qualifier::Since));
+        assert_eq!(
+            (f[0].date.as_str(), f[0].qualifier),
+            ("2018", Qualifier::Since)
+        );
     }
 
     #[test]

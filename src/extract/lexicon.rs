@@ -93,10 +93,11 @@ impl<T: Copy> WordTable<T> {
             .map(|(i, _)| i)
             .take(self.max_chars)
             .collect();
-        starts
-            .into_iter()
-            .rev()
-            .find_map(|start| self.words.get(&text[start..]).map(|&v| (text.len() - start, v)))
+        starts.into_iter().rev().find_map(|start| {
+            self.words
+                .get(&text[start..])
+                .map(|&v| (text.len() - start, v))
+        })
     }
 
     /// Looks a whole word up.
@@ -245,10 +246,22 @@ mod tests {
         assert_no_duplicates("qualifiers", include_str!("../../data/qualifiers.txt"));
         assert_no_duplicates("change_words", include_str!("../../data/change_words.txt"));
         assert_no_duplicates("nonfacts", include_str!("../../data/nonfacts.txt"));
-        assert_no_duplicates("money_context", include_str!("../../data/money_context.txt"));
-        assert_no_duplicates("article_one_context", include_str!("../../data/article_one_context.txt"));
-        assert_no_duplicates("word_exceptions", include_str!("../../data/word_exceptions.txt"));
-        assert_no_duplicates("spring_festival", include_str!("../../data/spring_festival.txt"));
+        assert_no_duplicates(
+            "money_context",
+            include_str!("../../data/money_context.txt"),
+        );
+        assert_no_duplicates(
+            "article_one_context",
+            include_str!("../../data/article_one_context.txt"),
+        );
+        assert_no_duplicates(
+            "word_exceptions",
+            include_str!("../../data/word_exceptions.txt"),
+        );
+        assert_no_duplicates(
+            "spring_festival",
+            include_str!("../../data/spring_festival.txt"),
+        );
     }
 
     #[test]
@@ -260,16 +273,28 @@ mod tests {
             assert!(Qualifier::parse(f[1]).is_some(), "bad qualifier row {f:?}");
         }
         for f in rows(include_str!("../../data/change_words.txt")) {
-            assert!(Change::parse(f[1]).is_some() || f[1] == "none", "bad change row {f:?}");
+            assert!(
+                Change::parse(f[1]).is_some() || f[1] == "none",
+                "bad change row {f:?}"
+            );
         }
         assert!(SPRING_FESTIVAL.len() >= 30);
     }
 
     #[test]
     fn longest_match_prefers_longer_words() {
-        assert_eq!(CURRENCIES.longest_prefix("港元的").map(|(_, c)| c.code), Some("HKD"));
-        assert_eq!(CURRENCIES.longest_prefix("元的").map(|(_, c)| c.code), Some("CNY"));
+        assert_eq!(
+            CURRENCIES.longest_prefix("港元的").map(|(_, c)| c.code),
+            Some("HKD")
+        );
+        assert_eq!(
+            CURRENCIES.longest_prefix("元的").map(|(_, c)| c.code),
+            Some("CNY")
+        );
         assert_eq!(UNITS.longest_prefix("平方公里内").map(|(n, _)| n), Some(12));
-        assert_eq!(QUALIFIERS.0.longest_suffix("同比超过").map(|(n, _)| n), Some(6));
+        assert_eq!(
+            QUALIFIERS.0.longest_suffix("同比超过").map(|(n, _)| n),
+            Some(6)
+        );
     }
 }

@@ -10,7 +10,8 @@
 //! let doc = pipeline.prepare("d1", "总投资600亿元的项目。".into(), None);
 //! let facts = zhfacts::extract::extract(&doc);
 //! assert_eq!(facts[0].text, "600亿元");
-//! assert_eq!(&doc.original[facts[0].start..], "600亿元的项目。");
+//! let original: String = doc.original.chars().skip(facts[0].start).collect();
+//! assert_eq!(original, "600亿元的项目。");
 //! ```
 
 pub mod amount;
@@ -53,11 +54,12 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
             let mut fact = blank_fact(doc, a.kind, a.rule, a.qualifier, String::new());
             fact.value = Some(a.value);
             fact.value_max = a.value_max;
-            fact.unit = if a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[a.span.clone()]) {
-                yuan.to_string()
-            } else {
-                a.unit
-            };
+            fact.unit =
+                if a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[a.span.clone()]) {
+                    yuan.to_string()
+                } else {
+                    a.unit
+                };
             fact.per = a.per;
             fact.change = a.change;
             fact.metric = context::metric(line, a.span.start);
@@ -118,12 +120,21 @@ fn blank_fact(doc: &Document, kind: Kind, rule: &str, qualifier: Qualifier, date
 fn finish(doc: &Document, found: Vec<Found>) -> Vec<Fact> {
     let mut positions: Vec<usize> = found
         .iter()
-        .flat_map(|f| [f.paragraph.start + f.span.start, f.paragraph.start + f.span.end])
+        .flat_map(|f| {
+            [
+                f.paragraph.start + f.span.start,
+                f.paragraph.start + f.span.end,
+            ]
+        })
         .collect();
     positions.sort_unstable();
     positions.dedup();
     let chars = byte_to_char_offsets(&doc.text, &positions);
-    let char_of = |byte: usize| chars[positions.binary_search(&byte).expect("every position was collected")];
+    let char_of = |byte: usize| {
+        chars[positions
+            .binary_search(&byte)
+            .expect("every position was collected")]
+    };
     found
         .into_iter()
         .enumerate()

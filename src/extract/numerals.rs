@@ -148,7 +148,9 @@ pub fn parse(s: &str) -> Option<Number> {
     let has_multiplier = has_large_multiplier || s.chars().any(|c| small_unit(c).is_some());
     let number = |low: Decimal, high: Option<Decimal>| Number {
         low: low.normalize(),
-        high: high.map(|h| h.normalize()).filter(|&h| h != low.normalize()),
+        high: high
+            .map(|h| h.normalize())
+            .filter(|&h| h != low.normalize()),
         has_multiplier,
         has_large_multiplier,
         arabic,
@@ -170,11 +172,16 @@ pub fn parse(s: &str) -> Option<Number> {
 
     let tokens = tokenize(s)?;
     // 几 or 数 alone: a few.
-    if tokens.len() == 1 && matches!(tokens[0], Token::Digit(_, _, false)) && (s == "几" || s == "数") {
+    if tokens.len() == 1
+        && matches!(tokens[0], Token::Digit(_, _, false))
+        && (s == "几" || s == "数")
+    {
         return Some(number(Decimal::from(2), Some(Decimal::from(9))));
     }
     // Digit strings: 二〇二〇, 一〇五 (no units, no point, two or more digits).
-    let all_digits = tokens.iter().all(|t| matches!(t, Token::Digit(_, _, false)));
+    let all_digits = tokens
+        .iter()
+        .all(|t| matches!(t, Token::Digit(_, _, false)));
     if all_digits && tokens.len() >= 2 && !s.contains('几') && !s.contains('数') {
         let digits: Vec<Decimal> = tokens
             .iter()
@@ -303,7 +310,11 @@ impl Reading {
         if power == 8 {
             // 亿 multiplies everything before it (万亿 = 10^12).
             let before = self.total + below;
-            let before = if before.is_zero() { Decimal::ONE } else { before };
+            let before = if before.is_zero() {
+                Decimal::ONE
+            } else {
+                before
+            };
             self.total = before.checked_mul(pow10(8))?;
         } else {
             let below = if below.is_zero() && self.total.is_zero() {
@@ -324,7 +335,12 @@ impl Reading {
             // 3万5, 两千五: a trailing digit right after a unit counts one
             // place below it, unless a zero (四千万零六) marks the place.
             let implied = match self.last_unit {
-                Some(p) if p >= 1 && !self.zero_seen && !self.after_point && digit < Decimal::from(10) => {
+                Some(p)
+                    if p >= 1
+                        && !self.zero_seen
+                        && !self.after_point
+                        && digit < Decimal::from(10) =>
+                {
                     digit.checked_mul(pow10(p - 1))?
                 }
                 _ => digit,
@@ -340,7 +356,10 @@ mod tests {
     use super::*;
 
     fn value(s: &str) -> String {
-        parse(s).unwrap_or_else(|| panic!("{s} did not parse")).low.to_string()
+        parse(s)
+            .unwrap_or_else(|| panic!("{s} did not parse"))
+            .low
+            .to_string()
     }
 
     fn range(s: &str) -> (String, String) {

@@ -66,6 +66,8 @@ struct Suffix {
     end: usize,
     rule: &'static str,
     unit_class: Option<UnitClass>,
+    /// The unit itself says "more than" (6个多月).
+    over: bool,
 }
 
 /// Scans `line` for amounts, skipping byte ranges in `taken` (dates).
@@ -84,14 +86,120 @@ pub fn scan(line: &str, taken: &[Range<usize>]) -> Vec<Amount> {
             pos = pos.max(t.end);
             continue;
         }
-        if let Some(amount) = read_amount(line, &run, taken, &found) {
+        let amount = read_amount(line, &run, taken, &found)
+            .or_else(|| read_fraction(line, &run))
+            .or_else(|| pending_list_item(line, &run));
+        if let Some(amount) = amount {
             pos = pos.max(amount.span.end);
             found.push(amount);
         }
     }
-    apply_list_currency(line, &mut found);
+    apply_list_units(line, &mut found);
+    found.retain(|a| a.rule != PENDING);
+    apply_list_changes(line, &mut found);
     apply_from_pairs(line, &mut found);
     found
+}
+
+/// Rule name of a bare number waiting for a list's unit.
+const PENDING: &str = "pending_list";
+
+/// Separators of a list whose last item carries the unit: 99、199和299美元.
+fn is_list_separator(between: &str) -> bool {
+    matches!(between, "、" | "和" | "及" | "与" | "或" | "以及" | "，")
+}
+
+/// A bare number followed by a list separator: kept until the list's
+/// unit is known (分别为99、199和299美元), dropped otherwise.
+fn pending_list_item(line: &str, run: &Run) -> Option<Amount> {
+    let rest = &line[run.range.end..];
+    let separated = ["、", "和", "及", "与", "或"]
+        .iter()
+        .any(|s| rest.starts_with(s));
+    let glued =
+        char_before(line, run.range.start).is_some_and(|c| c.is_ascii_alphanumeric() || c == '第');
+    if !separated || glued || run.number.high.is_some() {
+        return None;
+    }
+    Some(Amount {
+        span: run.range.clone(),
+        kind: Kind::Quantity,
+        value: run.number.low,
+        value_max: None,
+        unit: String::new(),
+        qualifier: Qualifier::None,
+        per: String::new(),
+        change: Change::None,
+        rule: PENDING,
+    })
+}
+
+/// 四分之三 → 75%, 二分之一 → 50%, 3/4 → 75%.
+fn read_fraction(line: &str, run: &Run) -> Option<Amount> {
+    let rest = &line[run.range.end..];
+    let (sep_len, chinese) = if rest.starts_with("分之") {
+        ("分之".len(), true)
+    } else if rest.starts_with('/') {
+        (1, false)
+    } else {
+        return None;
+    };
+    let denominator = run.number.low;
+    if run.number.high.is_some()
+        || (chinese && run.number.arabic)
+        || (!chinese && !run.number.arabic)
+    {
+        return None;
+    }
+    // 百分之 and 千分之 are percentages of their own.
+    if chinese
+        && (denominator == Decimal::from(100) || denominator == Decimal::from(1000))
+        && !line[run.range.clone()].starts_with(|c: char| chinese_digit(c).is_some())
+    {
+        return None;
+    }
+    let second_at = run.range.end + sep_len;
+    let second_end = run_end(line, second_at);
+    let numerator = numerals::parse(line.get(second_at..second_end)?)?;
+    if numerator.high.is_some()
+        || numerator.arabic == chinese
+        || denominator.is_zero()
+        || numerator.low.is_zero()
+    {
+        return None;
+    }
+    if !chinese {
+        // 3/4 but not 5/12 page marks or 2020/8/7 dates.
+        let glued = char_before(line, run.range.start)
+            .is_some_and(|c| c.is_ascii_digit() || c == '/')
+            || char_at(line, second_end).is_some_and(|c| c.is_ascii_digit() || c == '/');
+        if glued || denominator > Decimal::from(100) {
+            return None;
+        }
+    }
+    let (numerator, denominator) = if chinese {
+        (numerator.low, denominator)
+    } else {
+        (run.number.low, numerator.low)
+    };
+    if numerator >= denominator {
+        return None;
+    }
+    let (start, qualifier, _, _, per, change) = read_prefix(line, run.range.start, &None);
+    let value = (numerator * Decimal::from(100) / denominator)
+        .round_dp(6)
+        .normalize();
+    Some(Amount {
+        span: start..second_end,
+        kind: Kind::Percent,
+        value,
+        value_max: None,
+        unit: "%".into(),
+        qualifier,
+        per,
+        change,
+        rule: "percent_fraction",
+    })
 }
 
 /// Finds the next numeral run at or after `from`.
@@ -100,7 +208,7 @@ fn next_run(line: &str, from: usize) -> Option<Run> {
     while i < line.len() {
         let c = line[i..].chars().next()?;
         if starts_run(line, i, c) {
-            let end = run_end(line, i);
+            let end = trim_unit_start(line, i, run_end(line, i));
             if end > i {
                 if let Some(number) = numerals::parse(&line[i..end]) {
                     return Some(Run {
@@ -115,6 +223,26 @@ fn next_run(line: &str, from: usize) -> Option<Run> {
         i += c.len_utf8();
     }
     None
+}
+
+/// Gives back a last 千 or 百 that begins a unit: 0.5千克, 35千米, 500千瓦,
+/// 2百分点.
+fn trim_unit_start(line: &str, start: usize, end: usize) -> usize {
+    let Some(last) = line[start..end].chars().next_back() else {
+        return end;
+    };
+    let at = end - last.len_utf8();
+    let begins_unit = (last == '千' || last == '百')
+        && at > start
+        && (UNITS
+            .longest_prefix(&line[at..])
+            .is_some_and(|(len, _)| len > last.len_utf8())
+            || line[at..].starts_with("百分点"));
+    if begins_unit {
+        at
+    } else {
+        end
+    }
 }
 
 fn starts_run(line: &str, i: usize, c: char) -> bool {
@@ -179,29 +307,58 @@ fn char_at(line: &str, at: usize) -> Option<char> {
     line[at..].chars().next()
 }
 
-/// Whether a word from the non-fact list covers the run's start.
-fn inside_non_fact(line: &str, run: &Range<usize>) -> bool {
+/// Whether a word from the non-fact list covers the run's start, as a
+/// word: jieba must agree that it starts and ends at word boundaries
+/// (统一 in 统一规划, but not 之一 in 百分之一百).
+pub(crate) fn inside_non_fact(line: &str, run: &Range<usize>) -> bool {
     let window_start = line[..run.start]
         .char_indices()
         .rev()
         .take(4)
         .last()
         .map_or(run.start, |(i, _)| i);
-    line[window_start..run.end]
+    let found = line[window_start..run.end]
         .char_indices()
         .map(|(i, _)| window_start + i)
         .take_while(|&k| k <= run.start)
-        .any(|k| {
+        .find_map(|k| {
             NON_FACTS
                 .longest_prefix(&line[k..])
-                .is_some_and(|(len, _)| k + len > run.start)
-        })
+                .filter(|(len, _)| k + len > run.start)
+                .map(|(len, _)| k..k + len)
+        });
+    let Some(word) = found else {
+        return false;
+    };
+    // Segment a little context on both sides and look for the boundaries.
+    let context_start = line[..word.start]
+        .char_indices()
+        .rev()
+        .take(3)
+        .last()
+        .map_or(word.start, |(i, _)| i);
+    let context_end = line[word.end..]
+        .char_indices()
+        .nth(3)
+        .map_or(line.len(), |(i, _)| word.end + i);
+    let context = &line[context_start..context_end];
+    let (from, to) = (word.start - context_start, word.end - context_start);
+    let words = crate::segment::words(context);
+    let starts_word = words.iter().any(|&(s, _)| s == from);
+    let ends_word = words.iter().any(|&(_, e)| e == to);
+    starts_word && ends_word
 }
 
 fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) -> Option<Amount> {
     let before = char_before(line, run.range.start);
-    // Ordinals (第11名), labels glued to Latin letters (5G, A320).
-    if before == Some('第') || before.is_some_and(|c| c.is_ascii_alphabetic()) {
+    // Ordinals (第11名), labels glued to Latin letters (5G, A320), but not
+    // currency codes (RMB1,200, USD10,000).
+    let currency_code_before = CURRENCIES
+        .longest_suffix(&line[..run.range.start])
+        .is_some_and(|(_, c)| c.prefix);
+    if before == Some('第')
+        || (before.is_some_and(|c| c.is_ascii_alphabetic()) && !currency_code_before)
+    {
         return None;
     }
     if char_at(line, run.range.end).is_some_and(|c| c.is_ascii_alphabetic())
@@ -215,13 +372,22 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
         return None;
     }
     let text = &line[run.range.clone()];
+    // 零 alone is no amount (零部件, 零就业).
+    if text.chars().all(|c| c == '零' || c == '〇') {
+        return None;
+    }
     // A run of units alone (万, 百亿) needs a qualifier before it.
     let bare_unit = !text
         .chars()
         .any(|c| c.is_ascii_digit() || chinese_digit(c).is_some() || "几数上廿卅".contains(c));
-    if bare_unit && text.chars().count() == 1 {
+    if bare_unit && text.chars().count() == 1 && text != "十" {
         let prefix = &line[..run.range.start];
-        if QUALIFIERS.0.longest_suffix(prefix).is_none() && !prefix.ends_with('达') {
+        let after = char_at(line, run.range.end);
+        let hedged = QUALIFIERS.0.longest_suffix(prefix).is_some()
+            || prefix.ends_with('达')
+            || percent_word_before(line, run.range.start).is_some()
+            || matches!(after, Some('余' | '多'));
+        if !hedged {
             return None;
         }
     }
@@ -279,6 +445,7 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
                 end,
                 rule,
                 unit_class: None,
+                over: false,
             }
         }
         (Some(s), _) => s,
@@ -290,12 +457,14 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
             end,
             rule: "money_symbol",
             unit_class: None,
+            over: false,
         },
         (None, None) => bare_amount(line, run, &number, end, found)?,
     };
     // The article 一: 一名男子 is no count, 其中一人 and 提前一年 are.
     if text == "一" && qualifier == Qualifier::None && suffix.kind == Kind::Quantity {
-        let counts = suffix.unit_class == Some(UnitClass::Duration)
+        let demonstrative = line[..start].ends_with(['那', '这', '哪', '同', '每', '某']);
+        let counts = !demonstrative && suffix.unit_class == Some(UnitClass::Duration)
             || ONE_CONTEXT.longest_suffix(&line[..start]).is_some()
             || list_context(line, start, found);
         if !counts {
@@ -304,6 +473,9 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
     }
 
     let mut end = suffix.end;
+    if suffix.over && qualifier == Qualifier::None {
+        qualifier = Qualifier::Over;
+    }
     if let Some((q, len)) = read_after_qualifier(line, end) {
         if qualifier == Qualifier::None || q == qualifier {
             qualifier = q;
@@ -328,20 +500,14 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
             });
         }
     }
-    let per = if per.is_empty() {
-        read_per_suffix(line, end)
-            .or_else(|| clause_per(line, start))
-            .unwrap_or_default()
-    } else {
-        per
-    };
-
+    let per = complete_per(line, start, end, per, suffix.kind);
+    let unit = currency_written_before(prefix_currency, &suffix);
     Some(Amount {
         span: start..end,
         kind: suffix.kind,
         value: (sign * apply_suffix(number.low, &suffix)).normalize(),
         value_max: value_max.map(|v| apply_suffix(v, &suffix).normalize()),
-        unit: suffix.unit,
+        unit,
         qualifier: if value_max.is_some() {
             Qualifier::Approx
         } else {
@@ -351,6 +517,31 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
         change,
         rule: suffix.rule,
     })
+}
+
+/// The rate of an amount: the one written right before it, else `/吨`
+/// right after it, else one stated earlier in its clause.
+fn complete_per(line: &str, start: usize, end: usize, adjacent: String, kind: Kind) -> String {
+    if !adjacent.is_empty() {
+        return adjacent;
+    }
+    read_per_suffix(line, end)
+        .or_else(|| {
+            // A percentage is a ratio already: only an average (人均, 年均)
+            // earlier in its clause is its rate.
+            let per = clause_per(line, start)?;
+            (kind != Kind::Percent || per.ends_with('均')).then_some(per)
+        })
+        .unwrap_or_default()
+}
+
+/// 新台币120亿元, 港币50亿元: a currency written before the number beats
+/// the bare 元 after it.
+fn currency_written_before(prefix: Option<&'static str>, suffix: &Suffix) -> String {
+    match prefix {
+        Some(code) if suffix.kind == Kind::Money && suffix.unit == "CNY" => code.to_string(),
+        _ => suffix.unit.clone(),
+    }
 }
 
 fn range_rule(kind: Kind) -> &'static str {
@@ -389,7 +580,12 @@ fn read_range_second(
     let connector = ["至", "到", "-", "~", "～", "—", "－", "－"]
         .iter()
         .find(|c| rest.starts_with(**c))?;
-    let second_start = at + connector.len();
+    let mut second_start = at + connector.len();
+    // 百分之十到百分之十五: the second half repeats 百分之.
+    let repeated_percent = line[second_start..].starts_with("百分之");
+    if repeated_percent {
+        second_start += "百分之".len();
+    }
     if taken
         .iter()
         .any(|t| t.start <= second_start && second_start < t.end)
@@ -402,7 +598,20 @@ fn read_range_second(
     }
     let end = run_end(line, second_start);
     let number = numerals::parse(&line[second_start..end])?;
-    let suffix = read_suffix(line, end, &number)?;
+    let suffix = if repeated_percent {
+        Suffix {
+            kind: Kind::Percent,
+            unit: "%".into(),
+            scale: Decimal::ONE,
+            add: Decimal::ZERO,
+            end,
+            rule: "percent_words",
+            unit_class: None,
+            over: false,
+        }
+    } else {
+        read_suffix(line, end, &number)?
+    };
     Some((second_start..end, number, suffix))
 }
 
@@ -431,9 +640,11 @@ fn read_range(
     if first > high {
         return None;
     }
-    let (start, qualifier, sign, _, per, change) =
+    let (start, qualifier, sign, prefix_currency, per, change) =
         read_prefix(line, run.range.start, &Some(second_suffix.clone()));
     let mut end = second_suffix.end;
+    let per = complete_per(line, start, end, per, second_suffix.kind);
+    let unit = currency_written_before(prefix_currency, &second_suffix);
     let mut qualifier = if number.high.is_some() {
         Qualifier::Approx
     } else {
@@ -450,7 +661,7 @@ fn read_range(
         kind: second_suffix.kind,
         value: (sign * first).normalize(),
         value_max: Some(high.normalize()),
-        unit: second_suffix.unit,
+        unit,
         qualifier,
         per,
         change,
@@ -469,6 +680,7 @@ fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
         end,
         rule,
         unit_class: class,
+        over: false,
     };
     // Percentages.
     for (word, unit, rule) in [
@@ -481,26 +693,66 @@ fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
             return Some(make(Kind::Percent, unit, at + word.len(), rule, None));
         }
     }
-    if unit_word_is_exception(rest) {
+    // Money: a currency word beats a word that merely starts like one
+    // (30万人民币 is money though 人民 is a word).
+    let exception = unit_word_exception_len(rest);
+    if let Some((len, currency)) = CURRENCIES.longest_prefix(rest) {
+        if currency.suffix && len > exception.unwrap_or(0) && spoken_money_fits(rest, len, number) {
+            let mut s = make(Kind::Money, currency.code, at + len, "money_currency", None);
+            s.scale = currency.scale;
+            if currency.code == "CNY" && currency.scale == Decimal::ONE {
+                // 50元6角三分, 6块5, 12块5毛.
+                let (add, end) = read_jiao_fen(line, at + len);
+                s.add = add;
+                s.end = end;
+            } else if currency.code == "CNY" {
+                // 2角5分: 分 after 角 or 毛.
+                let after = at + len;
+                if let Some(c) = char_at(line, after) {
+                    if let Some(d) = chinese_digit(c).or_else(|| c.to_digit(10)) {
+                        if char_at(line, after + c.len_utf8()) == Some('分') {
+                            s.add = Decimal::from(d) * Decimal::new(1, 2);
+                            s.end = after + c.len_utf8() + '分'.len_utf8();
+                        }
+                    }
+                }
+            }
+            return Some(s);
+        }
+    }
+    if exception.is_some() {
         return None;
     }
     let small =
         number.low <= Decimal::from(10) && number.high.is_none_or(|h| h <= Decimal::from(10));
     if rest.starts_with('成') && small && !number.has_large_multiplier {
-        let half = rest.starts_with("成半");
+        // 三成 30, 三成半 35, 八成五 85.
         let mut s = make(
             Kind::Percent,
             "%",
-            at + if half { 6 } else { 3 },
+            at + '成'.len_utf8(),
             "percent_cheng",
             None,
         );
         s.scale = Decimal::from(10);
-        s.add = if half {
-            Decimal::from(5)
-        } else {
-            Decimal::ZERO
-        };
+        let after = &rest['成'.len_utf8()..];
+        if after.starts_with('半') {
+            s.add = Decimal::from(5);
+            s.end += '半'.len_utf8();
+        } else if let Some(d) = after
+            .chars()
+            .next()
+            .and_then(|c| chinese_digit(c).or(c.to_digit(10)))
+        {
+            let next = after.chars().nth(1);
+            if !next
+                .is_some_and(|n| is_numeral_char(n) || UNITS.longest_prefix(&after[3..]).is_some())
+                && d > 0
+            {
+                s.add = Decimal::from(d);
+                s.end += after.chars().next().map_or(0, char::len_utf8);
+            }
+        }
         return Some(s);
     }
     if rest.starts_with('折') && !number.has_multiplier && number.low < Decimal::from(100) {
@@ -510,16 +762,32 @@ fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
         }
         return Some(s);
     }
-    // Money.
-    if let Some((len, currency)) = CURRENCIES.longest_prefix(rest) {
-        if currency.suffix {
-            let mut s = make(Kind::Money, currency.code, at + len, "money_currency", None);
-            if currency.code == "CNY" && rest.starts_with('元') {
-                let (add, end) = read_jiao_fen(line, at + len);
+    // Durations with a half or an approximate part: 两个半小时, 1年半, 6个多月.
+    for (lead, add, over) in [
+        ("个半", Decimal::new(5, 1), false),
+        ("个多", Decimal::ZERO, true),
+    ] {
+        if let Some(after) = rest.strip_prefix(lead) {
+            let unit = if after.starts_with('月') {
+                Some((3, "个月"))
+            } else {
+                UNITS
+                    .longest_prefix(after)
+                    .filter(|(_, u)| u.class == UnitClass::Duration)
+                    .map(|(len, u)| (len, u.name))
+            };
+            if let Some((len, name)) = unit {
+                let mut s = make(
+                    Kind::Quantity,
+                    name,
+                    at + lead.len() + len,
+                    "quantity_duration",
+                    Some(UnitClass::Duration),
+                );
                 s.add = add;
-                s.end = end;
+                s.over = over;
+                return Some(s);
             }
-            return Some(s);
         }
     }
     // Quantities.
@@ -532,29 +800,44 @@ fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
             UnitClass::Multiple => "quantity_multiple",
             _ => "quantity_unit",
         };
-        return Some(make(
-            Kind::Quantity,
-            unit.name,
-            at + len,
-            rule,
-            Some(unit.class),
-        ));
+        let mut s = make(Kind::Quantity, unit.name, at + len, rule, Some(unit.class));
+        if unit.class == UnitClass::Duration && rest[len..].starts_with('半') {
+            s.add = Decimal::new(5, 1);
+            s.end += '半'.len_utf8();
+        }
+        return Some(s);
     }
     None
 }
 
-/// Whether the text after a number starts with a word that merely begins
-/// with a unit character (成为, 元旦, 种植). The list proposes, jieba
-/// confirms: in 100种地理标志 the word is 种, not 种地.
-fn unit_word_is_exception(rest: &str) -> bool {
-    let Some((len, ())) = WORD_EXCEPTIONS.longest_prefix(rest) else {
-        return false;
-    };
+/// 角, 毛 and 块 are money after Arabic digits (8角, 20块) or when money is
+/// spelled out (五毛钱, 六块5, 三块钱); 一角 and 长三角 are corners, 一块大屏
+/// a piece.
+fn spoken_money_fits(rest: &str, len: usize, number: &Number) -> bool {
+    let word = &rest[..len];
+    if !matches!(word, "角" | "毛" | "块") {
+        return true;
+    }
+    if number.arabic {
+        return true;
+    }
+    let after = &rest[len..];
+    after.starts_with('钱')
+        || after.starts_with(|c: char| chinese_digit(c).is_some() || c.is_ascii_digit())
+        || (word == "块" && after.starts_with(|c: char| !is_han(c)))
+}
+
+/// The length of a word at the start of the text after a number that
+/// merely begins with a unit character (成为, 元旦, 种植). The list
+/// proposes, jieba confirms: in 100种地理标志 the word is 种, not 种地.
+fn unit_word_exception_len(rest: &str) -> Option<usize> {
+    let (len, ()) = WORD_EXCEPTIONS.longest_prefix(rest)?;
     let window_end = rest.char_indices().nth(6).map_or(rest.len(), |(i, _)| i);
     let window = &rest[..window_end];
     crate::segment::words(window)
         .first()
         .is_some_and(|&(start, end)| start == 0 && end >= len)
+        .then_some(len)
 }
 
 /// `年` after a number is a duration, not a year: a small number not
@@ -564,6 +847,9 @@ fn is_duration_years(line: &str, at: usize, number: &Number) -> bool {
         return false;
     }
     let after = &line[at + '年'.len_utf8()..];
+    if after.starts_with('期') {
+        return false; // 一年期贷款: a tenor, a label
+    }
     ![
         "月",
         "底",
@@ -593,20 +879,38 @@ fn is_duration_years(line: &str, at: usize, number: &Number) -> bool {
     .any(|w| after.starts_with(w))
 }
 
-/// `6角三分` after `元`: the fraction it adds and where it ends.
+/// `6角三分` after `元`, `5毛` or a bare `5` after `块`: the fraction it
+/// adds and where it ends.
 fn read_jiao_fen(line: &str, at: usize) -> (Decimal, usize) {
     let mut add = Decimal::ZERO;
     let mut end = at;
-    for (unit, place) in [('角', Decimal::new(1, 1)), ('分', Decimal::new(1, 2))] {
-        let Some(c) = char_at(line, end) else { break };
-        let digit = chinese_digit(c)
-            .map(Decimal::from)
-            .or_else(|| c.to_digit(10).map(Decimal::from));
-        if let Some(d) = digit {
-            if char_at(line, end + c.len_utf8()) == Some(unit) {
+    let digit_at = |pos: usize| -> Option<(Decimal, usize)> {
+        let c = char_at(line, pos)?;
+        chinese_digit(c)
+            .or_else(|| c.to_digit(10))
+            .map(|d| (Decimal::from(d), c.len_utf8()))
+    };
+    for (units, place) in [
+        (&['角', '毛'][..], Decimal::new(1, 1)),
+        (&['分'][..], Decimal::new(1, 2)),
+    ] {
+        let Some((d, len)) = digit_at(end) else { break };
+        match char_at(line, end + len) {
+            Some(u) if units.contains(&u) => {
                 add += d * place;
-                end += c.len_utf8() + unit.len_utf8();
+                end += len + u.len_utf8();
             }
+            // 6块5: a last digit with no unit counts in 角.
+            next if place == Decimal::new(1, 1)
+                && !next.is_some_and(|n| {
+                    n.is_ascii_digit() || is_numeral_char(n) || n == '.' || is_han(n) && n != '的'
+                }) =>
+            {
+                add += d * place;
+                end += len;
+                break;
+            }
+            _ => break,
         }
     }
     (add, end)
@@ -719,7 +1023,7 @@ fn read_prefix(
     let mut cursor = start;
     let mut per = String::new();
     if let Some(p) = read_per_prefix(&line[..cursor]) {
-        per = line[cursor - p..cursor].to_string();
+        per = per_as_written(&line[cursor - p..cursor]);
         cursor -= p;
     }
     let mut change = Change::None;
@@ -738,6 +1042,12 @@ fn read_prefix(
         let counts_new = preceding.ends_with('新') && c == Change::Up;
         if !counts_new && !glued_verb {
             change = c;
+            // 每年上涨5%: the rate stands before the change word.
+            if per.is_empty() {
+                if let Some(p) = read_per_prefix(preceding) {
+                    per = per_as_written(&preceding[preceding.len() - p..]);
+                }
+            }
         }
     }
     (start, qualifier, sign, currency, per, change)
@@ -752,13 +1062,27 @@ fn read_per_prefix(prefix: &str) -> Option<usize> {
     if let Some(start) = per_groups_ending_at(prefix, prefix.len()) {
         return Some(prefix.len() - start);
     }
-    // 呎价, 吨价: a unit then 价.
+    // 呎价, 吨价: a unit then 价 (the rate is the unit: 呎).
     if let Some(rest) = prefix.strip_suffix('价') {
-        if let Some((len, _)) = UNITS.longest_suffix(rest) {
+        let measure = UNITS
+            .longest_suffix(rest)
+            .filter(|(_, u)| u.class == UnitClass::Measure);
+        if let Some((len, _)) = measure {
             return Some(len + '价'.len_utf8());
         }
     }
+    // 年均: a yearly average.
+    for word in ["年均", "月均", "日均"] {
+        if prefix.ends_with(word) {
+            return Some(word.len());
+        }
+    }
     None
+}
+
+/// The rate as output: 呎价 is written per 呎.
+fn per_as_written(per: &str) -> String {
+    per.strip_suffix('价').unwrap_or(per).to_string()
 }
 
 /// The start of a run of `每X` groups ending exactly at `end` (每人每月),
@@ -791,8 +1115,21 @@ fn per_groups_ending_at(text: &str, end: usize) -> Option<usize> {
 /// 安排300万元`, `人均可支配收入3万元`. Returns the rate as written.
 fn clause_per(line: &str, start: usize) -> Option<String> {
     let clause = &line[clause_start(line, start)..start];
-    if clause.contains("人均") {
-        return Some("人均".into());
+    for word in ["人均", "年均", "户均", "亩均"] {
+        if clause.contains(word) {
+            return Some(word.into());
+        }
+    }
+    if let Some(i) = clause.rfind('价') {
+        // 呎价约2.1万元: the unit before 价 is the rate (not in 价值, 价格).
+        let ends_word =
+            !clause[i + '价'.len_utf8()..].starts_with(['值', '格', '款', '位', '目', '钱', '码']);
+        let measure = UNITS
+            .longest_suffix(&clause[..i])
+            .filter(|(_, u)| ends_word && u.class == UnitClass::Measure);
+        if let Some((len, _)) = measure {
+            return Some(clause[i - len..i].to_string());
+        }
     }
     // The last 每-run in the clause.
     let last_mei = clause.rfind('每')?;
@@ -807,8 +1144,29 @@ fn clause_per(line: &str, start: usize) -> Option<String> {
                 .filter(|&c| is_han(c))
                 .map(char::len_utf8)
         })?;
-    let end = last_mei + '每'.len_utf8() + x_len;
+    let mut end = last_mei + '每'.len_utf8() + x_len;
     let begin = per_groups_ending_at(clause, end)?;
+    // 每名学生, 每张创新券: a classifier takes the noun it counts along
+    // (nouns only, at most two words).
+    let classifier = &clause[last_mei + '每'.len_utf8()..end];
+    const CLASSIFIERS: &[&str] = &[
+        "名", "个", "位", "只", "台", "辆", "家", "所", "座", "间", "套", "件", "条", "项", "张",
+        "头", "批",
+    ];
+    if CLASSIFIERS.contains(&classifier) {
+        let tail = &clause[end..];
+        let mut taken = 0;
+        for (k, w) in crate::segment::tagged(tail).into_iter().take(2).enumerate() {
+            let noun = w.tag.starts_with('n') || matches!(w.tag, "vn" | "j" | "ng" | "zg");
+            // A second word only as a one-character suffix (创新|券, not 游客|花费).
+            let fits = k == 0 || w.word.chars().count() == 1;
+            if w.start != taken || !noun || !fits || !w.word.chars().all(is_han) {
+                break;
+            }
+            taken += w.word.len();
+        }
+        end += taken;
+    }
     Some(clause[begin..end].to_string())
 }
 
@@ -846,6 +1204,7 @@ fn bare_amount(
             "quantity_bare"
         },
         unit_class: None,
+        over: false,
     })
 }
 
@@ -879,20 +1238,50 @@ fn list_context(line: &str, start: usize, found: &[Amount]) -> bool {
     matches!(between, "和" | "与" | "及" | "、" | "或")
 }
 
-/// 分别为5亿、3亿和2亿元: bare amounts joined to a money amount by list
-/// separators take its currency.
-fn apply_list_currency(line: &str, found: &mut [Amount]) {
+/// 分别为5亿、3亿和2亿元, 120、85和60家: bare amounts joined to an amount
+/// with a unit by list separators take its kind and unit.
+fn apply_list_units(line: &str, found: &mut [Amount]) {
     for i in (1..found.len()).rev() {
         let (head, tail) = found.split_at_mut(i);
         let next = &tail[0];
         let prev = &mut head[i - 1];
         let between = &line[prev.span.end.min(next.span.start)..next.span.start];
-        let joined = matches!(between, "、" | "和" | "及" | "与" | "或" | "以及");
-        if joined && prev.unit.is_empty() && next.kind == Kind::Money && prev.kind == Kind::Quantity
+        let bare = prev.unit.is_empty() || prev.rule == "money_context";
+        if is_list_separator(between)
+            && bare
+            && !next.unit.is_empty()
+            && (prev.rule == PENDING || next.kind == Kind::Money || prev.kind == next.kind)
         {
-            prev.kind = Kind::Money;
+            prev.kind = next.kind;
             prev.unit = next.unit.clone();
-            prev.rule = "money_list";
+            prev.rule = match next.kind {
+                Kind::Money => "money_list",
+                Kind::Percent => "percent_list",
+                _ => "quantity_list",
+            };
+            if prev.per.is_empty() {
+                prev.per = next.per.clone();
+            }
+        }
+    }
+}
+
+/// 分别增长12%、8%和5%: list items after a change word share its
+/// direction; 增长12%至56亿元: an amount after 至 following a change is
+/// where it went.
+fn apply_list_changes(line: &str, found: &mut [Amount]) {
+    for i in 1..found.len() {
+        let (head, tail) = found.split_at_mut(i);
+        let prev = &head[i - 1];
+        let cur = &mut tail[0];
+        let between = &line[prev.span.end.min(cur.span.start)..cur.span.start];
+        if cur.change != Change::None || !matches!(prev.change, Change::Up | Change::Down) {
+            continue;
+        }
+        if is_list_separator(between) && between != "，" && prev.kind == cur.kind {
+            cur.change = prev.change;
+        } else if matches!(between, "至" | "到") {
+            cur.change = Change::To;
         }
     }
 }

@@ -91,6 +91,7 @@ impl Timex {
             Timex::Quarter(year, q) => format!("{}-Q{q}", y(year)),
             Timex::Month(year, m) => format!("{}-{m:02}", y(year)),
             Timex::Week(year, w) => format!("{year:04}-W{w:02}"),
+            Timex::Day(year, 0, d) => format!("{}-XX-{d:02}", y(year)),
             Timex::Day(year, m, d) => format!("{}-{m:02}-{d:02}", y(year)),
             Timex::Interval(a, b) => {
                 let (a, b) = (a.render(), b.render());
@@ -117,18 +118,53 @@ impl Timex {
         }
     }
 
-    fn with_year(&self, year: Option<i32>) -> Timex {
+    /// The same period `delta` years earlier or later (去年同期).
+    fn shift_years(&self, delta: i32) -> Timex {
+        let s = |y: &Option<i32>| y.map(|y| y + delta);
         match self {
-            Timex::Year(_) => Timex::Year(year),
-            Timex::Half(_, h) => Timex::Half(year, *h),
-            Timex::Quarter(_, q) => Timex::Quarter(year, *q),
-            Timex::Month(_, m) => Timex::Month(year, *m),
-            Timex::Day(_, m, d) => Timex::Day(year, *m, *d),
-            Timex::Interval(a, b) => {
-                let shift = |t: &Timex| t.with_year(t.year().zip(year).map(|(ty, _)| ty).and(year));
-                Timex::Interval(Box::new(shift(a)), Box::new(shift(b)))
+            Timex::Year(y) => Timex::Year(s(y)),
+            Timex::Half(y, h) => Timex::Half(s(y), *h),
+            Timex::Quarter(y, q) => Timex::Quarter(s(y), *q),
+            Timex::Month(y, m) => Timex::Month(s(y), *m),
+            Timex::Day(y, m, d) => Timex::Day(
+                s(y),
+                *m,
+                (*d).min(days_in_month(y.unwrap_or(2000) + delta, *m).max(1)),
+            ),
+            Timex::Interval(a, b) => Timex::Interval(
+                Box::new(a.shift_years(delta)),
+                Box::new(b.shift_years(delta)),
+            ),
+            Timex::Week(y, w) => Timex::Week(y + delta, *w),
+            Timex::Unresolved => Timex::Unresolved,
+        }
+    }
+
+    /// First and last day, for comparisons with the reference date.
+    fn bounds(&self) -> Option<(Date, Date)> {
+        match self {
+            Timex::Year(Some(y)) => Some((Date::new(*y, 1, 1)?, Date::new(*y, 12, 31)?)),
+            Timex::Half(Some(y), h) => {
+                let m = (h - 1) * 6 + 1;
+                Some((
+                    Date::new(*y, m, 1)?,
+                    Date::new(*y, m + 5, days_in_month(*y, m + 5))?,
+                ))
             }
-            other => other.clone(),
+            Timex::Quarter(Some(y), q) => {
+                let m = (q - 1) * 3 + 1;
+                Some((
+                    Date::new(*y, m, 1)?,
+                    Date::new(*y, m + 2, days_in_month(*y, m + 2))?,
+                ))
+            }
+            Timex::Month(Some(y), m) => Some((
+                Date::new(*y, *m, 1)?,
+                Date::new(*y, *m, days_in_month(*y, *m))?,
+            )),
+            Timex::Day(Some(y), m, d) => Date::new(*y, *m, *d).map(|d| (d, d)),
+            Timex::Interval(a, b) => Some((a.bounds()?.0, b.bounds()?.1)),
+            _ => None,
         }
     }
 }
@@ -139,8 +175,63 @@ fn day(date: Date) -> Timex {
 
 /// Words that make a sentence look ahead.
 const LOOK_AHEAD: &[&str] = &[
-    "将于", "将在", "即将", "计划", "预计", "拟于", "拟", "有望", "力争", "将要", "届时", "明年",
+    "将于",
+    "将在",
+    "即将",
+    "计划",
+    "预计",
+    "拟于",
+    "拟",
+    "有望",
+    "力争",
+    "将要",
+    "届时",
+    "明年",
+    "将至",
+    "将到",
+    "之前将",
+    "前将",
 ];
+
+/// Where a date's tense is read: from its clause's start to the end of
+/// the next clause (9月底前，全市将完成 looks ahead; 9月下旬起，销量增长 does not).
+fn look_ahead_window(line: &str, at: usize) -> &str {
+    const CLAUSE_ENDS: &[char] = &['，', '。', '；', '！', '？', '：'];
+    let start = line[..at]
+        .rfind(CLAUSE_ENDS)
+        .map_or(0, |i| i + '，'.len_utf8());
+    let mut end = at;
+    for _ in 0..2 {
+        match line[end..].find(CLAUSE_ENDS) {
+            Some(k) => {
+                let stop = line[end + k..].chars().next().expect("found a char");
+                end += k + stop.len_utf8();
+                if matches!(stop, '。' | '！' | '？' | '；') {
+                    break;
+                }
+            }
+            None => {
+                end = line.len();
+                break;
+            }
+        }
+    }
+    &line[start..end]
+}
+
+/// Whether a sentence looks ahead: a look-ahead word, or 将 before a verb
+/// (将完成, 将举行; but 将城乡社区…纳入 is 将 marking an object).
+fn looks_ahead(sentence: &str) -> bool {
+    const VERB_STARTS: &str =
+        "完实建举开达于在有至进全陆继迎启推投正成出再会要能可逐持加召发实上迈";
+    LOOK_AHEAD.iter().any(|w| sentence.contains(w))
+        || sentence.match_indices('将').any(|(i, c)| {
+            sentence[i + c.len()..]
+                .chars()
+                .next()
+                .is_some_and(|n| VERB_STARTS.contains(n))
+        })
+}
 
 /// Reads every date in `line` (one paragraph), in order.
 pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
@@ -152,13 +243,17 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
             sentence_end = line[i..]
                 .find(['。', '！', '？', '；'])
                 .map_or(line.len(), |k| i + k + 3);
-            let sentence = &line[i..sentence_end.min(line.len())];
-            ctx.looks_ahead = LOOK_AHEAD.iter().any(|w| sentence.contains(w));
             ctx.sentence_year = None;
             ctx.sentence_period = None;
         }
         let c = line[i..].chars().next().expect("i is on a char boundary");
-        if could_start(c) && !glued_to_number(line, i) {
+        if could_start(c) {
+            ctx.looks_ahead = looks_ahead(look_ahead_window(line, i));
+        }
+        if could_start(c)
+            && !glued_to_number(line, i)
+            && !super::amount::inside_non_fact(line, &(i..i + c.len_utf8()))
+        {
             let mut reader = Reader { line, ctx };
             if let Some(mut fact) = reader.date_or_range(i) {
                 if fact.span.end > i {
@@ -185,7 +280,7 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
 fn could_start(c: char) -> bool {
     c.is_ascii_digit()
         || chinese_digit(c).is_some()
-        || "十今去前明后本上下这昨次同年月元国春劳近截当Q第廿除中".contains(c)
+        || "十今去前明后本上下这昨次同年月元国春劳近截当Q第廿除中周星翌过最".contains(c)
 }
 
 /// A position inside a longer number (12345年 is no year; 4.71亿 no date).
@@ -248,7 +343,7 @@ impl Reader<'_, '_> {
         rule: &'static str,
     ) -> Found {
         match &value {
-            Timex::Day(y, m, d) => {
+            Timex::Day(y, m, d) if *m != 0 => {
                 self.ctx.last_month = Some((*y, *m));
                 if let Some(date) = y.and_then(|y| Date::new(y, *m, *d)) {
                     self.ctx.last_day = Some(date);
@@ -269,40 +364,46 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// A date, then maybe `至` and a second date that inherits its year and month.
+    /// A date, then maybe `至` and a second date that inherits its year and
+    /// month; or `至今`/`以来` (since).
     fn date_or_range(&mut self, at: usize) -> Option<Found> {
-        let first = self.date(at)?;
-        let mut end = first.span.end;
-        end = skip_time_of_day(self.line, end);
+        let mut first = self.date(at)?;
+        if first.fact.qualifier == Qualifier::None && starts(self.line, first.span.end, "至今") {
+            first.span.end += "至今".len();
+            first.fact.span.end = first.span.end;
+            first.fact.qualifier = Qualifier::Since;
+            return Some(first);
+        }
+        let end = skip_time_of_day(self.line, first.span.end);
         for connector in ["至", "到", "-", "—", "～", "~", "－"] {
-            if starts(self.line, end, connector) {
-                let second_at = end + connector.len();
-                let saved_year = self.ctx.sentence_year;
-                self.ctx.sentence_year = first.value.year().or(saved_year);
-                if let Some((second_value, second_end)) = self.second_half(second_at, &first.value)
-                {
-                    let second_end = skip_time_of_day(self.line, second_end);
-                    let value =
-                        Timex::Interval(Box::new(first.value.clone()), Box::new(second_value));
-                    let mut found =
-                        self.finish(at, second_end, value, Qualifier::None, "date_range");
-                    if let Some((q, len)) = date_suffix_qualifier(self.line, second_end) {
-                        found.span.end += len;
-                        found.fact.qualifier = q;
-                    }
-                    return Some(found);
-                }
-                self.ctx.sentence_year = saved_year;
+            if !starts(self.line, end, connector) {
+                continue;
             }
+            let Some((second_value, second_end)) =
+                self.second_half(end + connector.len(), &first.value)
+            else {
+                continue;
+            };
+            let second_end = skip_time_of_day(self.line, second_end);
+            let value = Timex::Interval(Box::new(first.value.clone()), Box::new(second_value));
+            let mut found = self.finish(at, second_end, value, Qualifier::None, "date_range");
+            if let Some((q, len)) = date_suffix_qualifier(self.line, second_end) {
+                found.span.end += len;
+                found.fact.span.end = found.span.end;
+                found.fact.qualifier = q;
+            }
+            return Some(found);
         }
         Some(first)
     }
 
     /// The second half of a range: a full date, or a month/day that
-    /// inherits from the first.
+    /// inherits from the first (and crosses into the next year when it
+    /// comes earlier in the calendar: 12月25日至1月3日).
     fn second_half(&mut self, at: usize, first: &Timex) -> Option<(Timex, usize)> {
+        let line = self.line;
         // 次日: the day after the first.
-        if starts(self.line, at, "次日") {
+        if starts(line, at, "次日") {
             if let Timex::Day(Some(y), m, d) = first {
                 let next = Date::new(*y, *m, *d)?.add_days(1);
                 return Some((day(next), at + "次日".len()));
@@ -315,26 +416,37 @@ impl Reader<'_, '_> {
         };
         // A bare day number after a day: 8月7日至9日.
         if let (Timex::Day(..), Some(m)) = (first, month) {
-            if let Some((d, end)) = number_at(self.line, at, 2) {
-                let day_word = starts(self.line, end, "日") || starts(self.line, end, "号");
-                if day_word && d >= 1 && d <= days_in_month(year.unwrap_or(2000), m) {
+            if let Some((d, end)) = number_at(line, at, 2) {
+                let day_word = starts(line, end, "日") || starts(line, end, "号");
+                if day_word && d >= 1 && m != 0 && d <= days_in_month(year.unwrap_or(2000), m) {
                     return Some((Timex::Day(year, m, d), end + 3));
                 }
             }
         }
-        let second = self.date(at)?;
+        // Read the second half with no year of its own to infer, then give it
+        // the first half's.
+        let saved = (self.ctx.reference, self.ctx.sentence_year);
+        self.ctx.reference = None;
+        self.ctx.sentence_year = None;
+        let second = self.date(at);
+        (self.ctx.reference, self.ctx.sentence_year) = saved;
+        let second = second?;
         let value = match (&second.value, first) {
-            (Timex::Day(None, m, d), Timex::Day(Some(y), fm, _)) => {
-                // 12月31日至1月2日 crosses into the next year.
-                let y = if *m < *fm { y + 1 } else { *y };
-                Timex::Day(Some(y), *m, *d)
+            (Timex::Day(None, m, d), Timex::Day(Some(y), fm, fd)) => {
+                Timex::Day(Some(if (*m, *d) < (*fm, *fd) { y + 1 } else { *y }), *m, *d)
             }
-            (Timex::Month(None, m), Timex::Month(Some(y), fm)) => {
-                Timex::Month(Some(if *m < *fm { y + 1 } else { *y }), *m)
+            (Timex::Day(None, m, d), Timex::Month(Some(y), fm)) => {
+                Timex::Day(Some(if m < fm { y + 1 } else { *y }), *m, *d)
+            }
+            (Timex::Month(None, m), Timex::Month(Some(y), fm) | Timex::Day(Some(y), fm, _)) => {
+                Timex::Month(Some(if m < fm { y + 1 } else { *y }), *m)
+            }
+            (Timex::Day(None, ..) | Timex::Month(None, _), _) if year.is_some() => {
+                second.value.shift_years(0)
             }
             (v, _) => v.clone(),
         };
-        if matches!(value, Timex::Unresolved) {
+        if matches!(value, Timex::Unresolved) || matches!(value, Timex::Day(None, 0, _)) {
             return None;
         }
         Some((value, second.span.end))
@@ -458,24 +570,27 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// Year, then month, day, or a period of the year.
+    /// Year, then month, day, or a period of the year; or a span of years
+    /// written once (2016-2020年, 2019至2021年).
     fn absolute(&mut self, at: usize) -> Option<Found> {
+        if let Some(found) = self.year_span(at) {
+            return Some(found);
+        }
         let (year, after_year) = self.year(at)?;
         self.ctx.last_year = Some(year);
-        if let Some(found) = self.month_day(after_year, Some(year)).map(|mut f| {
-            f.span.start = at;
-            f.fact.span.start = at;
-            f
-        }) {
+        let saved = self.ctx.sentence_year;
+        self.ctx.sentence_year = Some(year);
+        let sub = self
+            .month_day(after_year, Some(year))
+            .or_else(|| self.period(after_year, Some(year), at))
+            .or_else(|| self.holiday(after_year, Some(year), at));
+        if let Some(mut found) = sub {
+            found.span.start = at;
+            found.fact.span.start = at;
             return Some(found);
         }
-        if let Some(found) = self.period(after_year, Some(year), at) {
-            return Some(found);
-        }
-        if let Some(found) = self.holiday(after_year, Some(year), at) {
-            return Some(found);
-        }
-        // 2018年至2020年 is read by the range; 2018年以来 / 年底 here.
+        self.ctx.sentence_year = saved;
+        // 2018年以来, 2018年初, 2015年至今.
         let (q, len) = year_qualifier(self.line, after_year).unwrap_or((Qualifier::None, 0));
         Some(self.finish(
             at,
@@ -483,6 +598,36 @@ impl Reader<'_, '_> {
             Timex::Year(Some(year)),
             q,
             "date_year",
+        ))
+    }
+
+    /// 2016-2020年: two four-digit years and one 年.
+    fn year_span(&mut self, at: usize) -> Option<Found> {
+        let line = self.line;
+        let first: i32 = line.get(at..at + 4)?.parse().ok()?;
+        let rest = &line[at + 4..];
+        let connector = ["-", "—", "－", "至", "到", "~", "～"]
+            .iter()
+            .find(|c| rest.starts_with(**c))?;
+        let second_at = at + 4 + connector.len();
+        let second: i32 = line.get(second_at..second_at + 4)?.parse().ok()?;
+        if !starts(line, second_at + 4, "年")
+            || !(1000..=2999).contains(&first)
+            || !(first..=first + 100).contains(&second)
+        {
+            return None;
+        }
+        self.ctx.last_year = Some(second);
+        let value = Timex::Interval(
+            Box::new(Timex::Year(Some(first))),
+            Box::new(Timex::Year(Some(second))),
+        );
+        Some(self.finish(
+            at,
+            second_at + 4 + "年".len(),
+            value,
+            Qualifier::None,
+            "date_range",
         ))
     }
 
@@ -533,34 +678,30 @@ impl Reader<'_, '_> {
         ))
     }
 
-    /// 8月7日, 8月7号, 8月, 8月份, 8月初, 8月下旬.
+    /// 8月7日, 8月7号, 8月, 8月份, 8月初, 8月下旬; month spans 1至9月, 1-11月.
     fn month_day(&mut self, at: usize, year: Option<i32>) -> Option<Found> {
         let line = self.line;
         let (month, end) = number_at(line, at, 2)?;
-        if !(1..=12).contains(&month) || !starts(line, end, "月") {
+        if !(1..=12).contains(&month) {
             return None;
         }
-        // 3个月 is a duration; so is 3月 preceded by 个? (no): only check 个.
+        if !starts(line, end, "月") {
+            return self.month_span(at, month, end, year);
+        }
         let mut end = end + "月".len();
+        let rule = if year.is_some() {
+            "date_full"
+        } else {
+            "date_month_day"
+        };
         if let Some((d, day_end)) = number_at(line, end, 3) {
             if starts(line, day_end, "日") || starts(line, day_end, "号") {
                 let y = year.or_else(|| self.infer_year(month, Some(d)));
                 if d >= 1 && d <= days_in_month(y.unwrap_or(2000), month) {
                     let stop = day_end + 3;
-                    let value = Timex::Day(y, month, d);
                     let (q, len) =
                         date_suffix_qualifier(line, stop).unwrap_or((Qualifier::None, 0));
-                    return Some(self.finish(
-                        at,
-                        stop + len,
-                        value,
-                        q,
-                        if year.is_some() {
-                            "date_full"
-                        } else {
-                            "date_month_day"
-                        },
-                    ));
+                    return Some(self.finish(at, stop + len, Timex::Day(y, month, d), q, rule));
                 }
                 return None;
             }
@@ -570,37 +711,80 @@ impl Reader<'_, '_> {
         }
         let y = year.or_else(|| self.infer_year(month, None));
         let (q, len) = month_qualifier(line, end).unwrap_or((Qualifier::None, 0));
-        let (q2, len2) = date_suffix_qualifier(line, end + len).unwrap_or((Qualifier::None, 0));
-        let q = if q == Qualifier::None { q2 } else { q };
-        Some(self.finish(
-            at,
-            end + len + len2,
-            Timex::Month(y, month),
-            q,
-            if year.is_some() {
-                "date_year_month"
-            } else {
-                "date_month"
-            },
-        ))
+        // 以来 wins over 初 (8月初以来).
+        let (q, len2) = match date_suffix_qualifier(line, end + len) {
+            Some((since, l)) => (since, l),
+            None => (q, 0),
+        };
+        let rule = if year.is_some() {
+            "date_year_month"
+        } else {
+            "date_month"
+        };
+        Some(self.finish(at, end + len + len2, Timex::Month(y, month), q, rule))
     }
 
-    /// 7日 alone: the month from context.
+    /// 1至9月, 1-11月: months of one year, the first without 月.
+    fn month_span(
+        &mut self,
+        at: usize,
+        first: u32,
+        end: usize,
+        year: Option<i32>,
+    ) -> Option<Found> {
+        let line = self.line;
+        let connector = ["至", "到", "-", "—", "－", "~", "～"]
+            .iter()
+            .find(|c| starts(line, end, c))?;
+        let (last, last_end) = number_at(line, end + connector.len(), 2)?;
+        if !starts(line, last_end, "月") || !(first..=12).contains(&last) || last == first {
+            return None;
+        }
+        let y = year.or_else(|| self.infer_year(last, None));
+        let value = Timex::Interval(
+            Box::new(Timex::Month(y, first)),
+            Box::new(Timex::Month(y, last)),
+        );
+        let stop = last_end + "月".len();
+        let stop = if starts(line, stop, "份") {
+            stop + "份".len()
+        } else {
+            stop
+        };
+        Some(self.finish(at, stop, value, Qualifier::None, "date_month_span"))
+    }
+
+    /// 7日 alone: the month from context. `号` alone only where it cannot
+    /// be a number plate (3号线, 12号文件, 3号楼).
     fn lone_day(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
         if !line[at..].starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
         let (d, end) = number_at(line, at, 2)?;
-        if !(starts(line, end, "日") || starts(line, end, "号")) || !(1..=31).contains(&d) {
+        let hao = starts(line, end, "号");
+        if !(starts(line, end, "日") || hao) || !(1..=31).contains(&d) {
             return None;
         }
         let after = &line[end + 3..];
-        if ["内", "以内", "之内", "起", "前", "后"]
+        if ["内", "以内", "之内", "前", "后"]
             .iter()
             .any(|w| after.starts_with(w))
         {
             return None;
+        }
+        if hao {
+            let next = after.chars().next();
+            let date_like = next.is_none_or(|c| !is_han(c))
+                || [
+                    "起", "晚", "上午", "下午", "凌晨", "早", "中午", "开始", "至", "到", "当天",
+                    "前后", "左右", "召开", "举行", "发布", "晚间",
+                ]
+                .iter()
+                .any(|w| after.starts_with(w));
+            if !date_like || line[..at].ends_with(['〕', ']', '】', '第']) {
+                return None;
+            }
         }
         let before = &line[..at];
         if ["连续", "近", "每", "前", "后", "约", "共"]
@@ -609,10 +793,9 @@ impl Reader<'_, '_> {
         {
             return None;
         }
-        let (y, m) = match self.ctx.last_month {
-            Some((y, m)) => (y, m),
-            None => {
-                let r = self.ctx.reference?;
+        let (y, m) = match (self.ctx.last_month, self.ctx.reference) {
+            (Some((y, m)), _) => (y, m),
+            (None, Some(r)) => {
                 let (y, m) = if d > r.day && !self.ctx.looks_ahead {
                     let prev = Date::new(r.year, r.month, 1)?.add_days(-1);
                     (prev.year, prev.month)
@@ -621,8 +804,9 @@ impl Reader<'_, '_> {
                 };
                 (Some(y), m)
             }
+            (None, None) => (None, 0),
         };
-        if d > days_in_month(y.unwrap_or(2000), m) {
+        if m != 0 && d > days_in_month(y.unwrap_or(2000), m) {
             return None;
         }
         Some(self.finish(
@@ -638,14 +822,40 @@ impl Reader<'_, '_> {
     /// `year` when one was written before.
     fn period(&mut self, at: usize, year: Option<i32>, start: usize) -> Option<Found> {
         let line = self.line;
-        let y = year.or_else(|| self.context_year());
         let rest = &line[at..];
+        // A period with no year written takes the year that makes it the
+        // nearest one not after the reference (or not before it, looking
+        // ahead): 下半年 read on 2020-01-05 is 2019-H2.
+        let implicit = year.is_none() && self.ctx.sentence_year.is_none();
+        let y = year.or_else(|| self.context_year());
+        let reference = self.ctx.reference;
+        let looks_ahead = self.ctx.looks_ahead;
         let done = |reader: &mut Self, end: usize, value: Timex, q: Qualifier, rule| {
-            let (q2, len) = date_suffix_qualifier(line, end).unwrap_or((Qualifier::None, 0));
-            let q = if q == Qualifier::None { q2 } else { q };
+            let value = match (implicit, reference, value.bounds()) {
+                (true, Some(r), Some((first, last))) => {
+                    if !looks_ahead && first > r {
+                        value.shift_years(-1)
+                    } else if looks_ahead && last < r {
+                        value.shift_years(1)
+                    } else {
+                        value
+                    }
+                }
+                _ => value,
+            };
+            // 以来 wins over 初: 年初以来 is "since the start of the year".
+            let (q, len) = match date_suffix_qualifier(line, end) {
+                Some((since, len)) => (since, len),
+                None => (q, 0),
+            };
             Some(reader.finish(start, end + len, value, q, rule))
         };
-        for (word, half) in [("上半年", 1), ("下半年", 2), ("上半年度", 1)] {
+        for (word, half) in [
+            ("上半年度", 1),
+            ("下半年度", 2),
+            ("上半年", 1),
+            ("下半年", 2),
+        ] {
             if rest.starts_with(word) {
                 return done(
                     self,
@@ -656,13 +866,13 @@ impl Reader<'_, '_> {
                 );
             }
         }
-        // 前三季度 → January to the end of the third quarter.
+        // 前三季度 → January to the end of the third quarter; 前10个月 likewise.
         if let Some(r) = rest.strip_prefix("前") {
-            if let Some((q, end)) = number_at(r, 0, 1) {
-                if (1..=4).contains(&q) && r[end..].starts_with("季度") {
+            if let Some((n, end)) = number_at(r, 0, 3) {
+                if (1..=4).contains(&n) && r[end..].starts_with("季度") {
                     let value = Timex::Interval(
                         Box::new(Timex::Month(y, 1)),
-                        Box::new(Timex::Month(y, q * 3)),
+                        Box::new(Timex::Month(y, n * 3)),
                     );
                     return done(
                         self,
@@ -672,14 +882,25 @@ impl Reader<'_, '_> {
                         "date_quarters",
                     );
                 }
+                if (1..=12).contains(&n)
+                    && r[end..].starts_with("个月")
+                    && !line[..at].ends_with(|c: char| c.is_alphanumeric() && !is_clause_opening(c))
+                {
+                    let value =
+                        Timex::Interval(Box::new(Timex::Month(y, 1)), Box::new(Timex::Month(y, n)));
+                    return done(
+                        self,
+                        at + 3 + end + "个月".len(),
+                        value,
+                        Qualifier::None,
+                        "date_months",
+                    );
+                }
             }
         }
         let q_at = if rest.starts_with('第') { at + 3 } else { at };
         if let Some((q, end)) = number_at(line, q_at, 1) {
-            if (1..=4).contains(&q)
-                && (starts(line, end, "季度") || starts(line, end, "季"))
-                && !starts(line, end, "季度末")
-            {
+            if (1..=4).contains(&q) && (starts(line, end, "季度") || starts(line, end, "季")) {
                 let len = if starts(line, end, "季度") {
                     "季度".len()
                 } else {
@@ -688,11 +909,15 @@ impl Reader<'_, '_> {
                 if len == "季".len() && year.is_none() {
                     return None; // 第3季 of a show is no date
                 }
+                let (qual, qlen) = [("末", Qualifier::End), ("初", Qualifier::Start)]
+                    .iter()
+                    .find(|(w, _)| starts(line, end + len, w))
+                    .map_or((Qualifier::None, 0), |(w, q)| (*q, w.len()));
                 return done(
                     self,
-                    end + len,
+                    end + len + qlen,
                     Timex::Quarter(y, q),
-                    Qualifier::None,
+                    qual,
                     "date_quarter",
                 );
             }
@@ -714,23 +939,27 @@ impl Reader<'_, '_> {
                 }
             }
         }
-        // 年初, 年中, 年底, 年末 (also after a year: 2018年初 is read by year_qualifier).
+        // 年初, 年中, 年底, 年末: alone, or after a year (2015年年底, 今年年中).
         for (word, q) in [
             ("年初", Qualifier::Start),
             ("年中", Qualifier::Mid),
             ("年底", Qualifier::End),
             ("年末", Qualifier::End),
         ] {
-            if rest.starts_with(word) && year.is_none() {
-                if line[..at].ends_with(|c: char| {
-                    c.is_ascii_digit()
-                        || chinese_digit(c).is_some()
-                        || "近多去今明前后本同当".contains(c)
-                }) {
+            if rest.starts_with(word) {
+                if word == "年中" && !mid_stands_alone(line, at + "年".len()) {
+                    continue;
+                }
+                if year.is_none()
+                    && line[..at].ends_with(|c: char| {
+                        c.is_ascii_digit()
+                            || chinese_digit(c).is_some()
+                            || "近多去今明前后本同当上".contains(c)
+                    })
+                {
                     return None;
                 }
-                let len = word.len();
-                return done(self, at + len, Timex::Year(y), q, "date_year_part");
+                return done(self, at + word.len(), Timex::Year(y), q, "date_year_part");
             }
         }
         // 月初, 月底, 上旬, 中旬, 下旬 alone: the month in context.
@@ -745,13 +974,7 @@ impl Reader<'_, '_> {
         ] {
             if rest.starts_with(word) && year.is_none() {
                 if line[..at].ends_with(|c: char| {
-                    c.is_ascii_digit()
-                        || chinese_digit(c).is_some()
-                        || c == '个'
-                        || c == '每'
-                        || c == '本'
-                        || c == '上'
-                        || c == '下'
+                    c.is_ascii_digit() || chinese_digit(c).is_some() || "个每本上下".contains(c)
                 }) {
                     return None;
                 }
@@ -759,13 +982,13 @@ impl Reader<'_, '_> {
                     .ctx
                     .last_month
                     .or_else(|| self.ctx.reference.map(|r| (Some(r.year), r.month)))?;
-                return done(
-                    self,
+                return Some(self.finish(
+                    start,
                     at + word.len(),
                     Timex::Month(my, m),
                     q,
                     "date_month_part",
-                );
+                ));
             }
         }
         None
@@ -775,6 +998,7 @@ impl Reader<'_, '_> {
     fn plan(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
         for (word, from, to) in [
+            ("十一五", 2006, 2010),
             ("十二五", 2011, 2015),
             ("十三五", 2016, 2020),
             ("十四五", 2021, 2025),
@@ -817,17 +1041,18 @@ impl Reader<'_, '_> {
         None
     }
 
-    /// 元旦, 国庆, 春节, 劳动节, 除夕.
+    /// 元旦, 国庆, 春节, 劳动节, 五一 (假期), 除夕: the day itself.
     fn holiday(&mut self, at: usize, year: Option<i32>, start: usize) -> Option<Found> {
         let line = self.line;
-        let table: [Holiday; 8] = [
+        let table: [Holiday; 9] = [
+            ("五一劳动节", Some((5, 1)), 0),
             ("国庆节", Some((10, 1)), 0),
             ("国庆", Some((10, 1)), 0),
             ("元旦", Some((1, 1)), 0),
             ("劳动节", Some((5, 1)), 0),
+            ("五一", Some((5, 1)), 0),
             ("春节", None, 0),
             ("除夕", None, -1),
-            ("五一劳动节", Some((5, 1)), 0),
             ("新年", Some((1, 1)), 0),
         ];
         for (word, fixed, offset) in table {
@@ -835,19 +1060,53 @@ impl Reader<'_, '_> {
                 continue;
             }
             let end = at + word.len();
-            let y = match year {
-                Some(y) => Some(y),
-                None => {
-                    let (m, d) = fixed.unwrap_or((2, 1));
-                    self.infer_year(m, Some(d))
+            // 五一 is a holiday only as one: 五一假期, 五一期间, 五一前.
+            if word == "五一"
+                && ![
+                    "假期",
+                    "期间",
+                    "长假",
+                    "黄金周",
+                    "小长假",
+                    "前",
+                    "后",
+                    "当天",
+                    "节",
+                    "，",
+                ]
+                .iter()
+                .any(|w| starts(line, end, w))
+            {
+                continue;
+            }
+            let on = |y: i32| -> Option<Date> {
+                match fixed {
+                    Some((m, d)) => Date::new(y, m, d),
+                    None => SPRING_FESTIVAL.get(&y).map(|d| d.add_days(offset)),
                 }
+            };
+            let y = match (year.or(self.ctx.sentence_year), self.ctx.reference) {
+                (Some(y), _) => Some(y),
+                (None, Some(r)) => {
+                    // The nearest one not after the reference (not before it, looking ahead).
+                    let this = on(r.year)?;
+                    Some(if self.ctx.looks_ahead {
+                        if this < r {
+                            r.year + 1
+                        } else {
+                            r.year
+                        }
+                    } else if this > r {
+                        r.year - 1
+                    } else {
+                        r.year
+                    })
+                }
+                (None, None) => None,
             };
             let value = match (fixed, y) {
                 (Some((m, d)), y) => Timex::Day(y, m, d),
-                (None, Some(y)) => {
-                    let spring = *SPRING_FESTIVAL.get(&y)?;
-                    day(spring.add_days(offset))
-                }
+                (None, Some(y)) => day(on(y)?),
                 (None, None) => Timex::Unresolved,
             };
             return Some(self.finish(start, end, value, Qualifier::None, "date_holiday"));
@@ -877,62 +1136,15 @@ impl Reader<'_, '_> {
                 return None;
             }
             let y = r.map(|r| r.year + delta);
-            let after = at + word.len();
-            let was_ahead = self.ctx.looks_ahead;
-            if let Some(y) = y {
-                self.ctx.sentence_year = Some(y);
+            return Some(self.after_year(at, at + word.len(), y, "date_relative"));
+        }
+        // 上年 and 次年 count from the year named before (else the reference).
+        for (word, delta) in [("上年", -1), ("次年", 1), ("翌年", 1)] {
+            if starts(line, at, word) && !starts(line, at, "上年纪") {
+                let base = self.ctx.sentence_year.or(r.map(|r| r.year));
+                let y = base.map(|b| b + delta);
+                return Some(self.after_year(at, at + word.len(), y, "date_relative"));
             }
-            // 去年同期: the period named in the sentence, one year back.
-            if starts(line, after, "同期") {
-                let value = match (&self.ctx.sentence_period, y) {
-                    (Some(p), Some(y))
-                        if !matches!(
-                            p,
-                            Timex::Interval(..) | Timex::Week(..) | Timex::Unresolved
-                        ) =>
-                    {
-                        p.with_year(Some(y))
-                    }
-                    (_, Some(y)) => Timex::Year(Some(y)),
-                    _ => Timex::Unresolved,
-                };
-                return Some(self.finish(
-                    at,
-                    after + "同期".len(),
-                    value,
-                    Qualifier::None,
-                    "date_same_period",
-                ));
-            }
-            let sub = if y.is_some() {
-                self.month_day(after, y)
-                    .or_else(|| self.period(after, y, at))
-                    .or_else(|| self.holiday(after, y, at))
-            } else {
-                None
-            };
-            self.ctx.looks_ahead = was_ahead;
-            if let Some(mut f) = sub {
-                f.span.start = at;
-                f.fact.span.start = at;
-                if f.fact.rule != "date_same_period" {
-                    f.fact.rule = "date_relative";
-                }
-                return Some(f);
-            }
-            if y.is_none() {
-                // Unresolved: still a fact, with its parts read for the span.
-                let end = relative_tail(line, after);
-                return Some(self.finish(
-                    at,
-                    end,
-                    Timex::Unresolved,
-                    Qualifier::None,
-                    "date_relative",
-                ));
-            }
-            let (q, len) = year_qualifier(line, after).unwrap_or((Qualifier::None, 0));
-            return Some(self.finish(at, after + len, Timex::Year(y), q, "date_relative"));
         }
         let months: [(&str, i32); 6] = [
             ("本月", 0),
@@ -945,68 +1157,62 @@ impl Reader<'_, '_> {
         for (word, delta) in months {
             if starts(line, at, word) {
                 let end = at + word.len();
-                let value = r.map_or(Timex::Unresolved, |r| {
-                    let total = r.year * 12 + r.month as i32 - 1 + delta;
-                    Timex::Month(
-                        Some(total.div_euclid(12)),
-                        (total.rem_euclid(12) + 1) as u32,
-                    )
-                });
-                let (q, len) = month_qualifier(line, end).unwrap_or((Qualifier::None, 0));
+                let value = if word == "当月" {
+                    match self.ctx.last_month {
+                        Some((y, m)) => Timex::Month(y, m),
+                        None => return None,
+                    }
+                } else {
+                    r.map_or(Timex::Unresolved, |r| {
+                        let total = r.year * 12 + r.month as i32 - 1 + delta;
+                        Timex::Month(
+                            Some(total.div_euclid(12)),
+                            (total.rem_euclid(12) + 1) as u32,
+                        )
+                    })
+                };
+                // 本月7日: a day of that month.
+                if let Some((d, day_end)) = number_at(line, end, 3) {
+                    if starts(line, day_end, "日") || starts(line, day_end, "号") {
+                        let value = match value {
+                            Timex::Month(y, m)
+                                if d >= 1 && d <= days_in_month(y.unwrap_or(2000), m) =>
+                            {
+                                Timex::Day(y, m, d)
+                            }
+                            _ => Timex::Unresolved,
+                        };
+                        return Some(self.finish(
+                            at,
+                            day_end + 3,
+                            value,
+                            Qualifier::None,
+                            "date_relative",
+                        ));
+                    }
+                }
+                let (q, len) = month_qualifier(line, end)
+                    .or_else(|| date_suffix_qualifier(line, end))
+                    .unwrap_or((Qualifier::None, 0));
                 return Some(self.finish(at, end + len, value, q, "date_relative"));
             }
         }
-        let weeks: [(&str, i64); 5] = [
-            ("本周", 0),
-            ("这周", 0),
-            ("上周", -1),
-            ("下周", 1),
-            ("上个星期", -1),
-        ];
-        for (word, delta) in weeks {
-            if starts(line, at, word) {
-                let end = at + word.len();
-                let weekday = line[end..]
-                    .chars()
-                    .next()
-                    .and_then(|c| "一二三四五六日天".find(c).map(|k| k / 3 + 1));
-                let weekday = weekday.map(|w| w.min(7) as i64);
-                let Some(r) = r else {
-                    let len = if weekday.is_some() { 3 } else { 0 };
-                    return Some(self.finish(
-                        at,
-                        end + len,
-                        Timex::Unresolved,
-                        Qualifier::None,
-                        "date_relative",
-                    ));
-                };
-                let monday = r.add_days(1 - i64::from(r.weekday()) + 7 * delta);
-                return Some(match weekday {
-                    Some(w) => self.finish(
-                        at,
-                        end + 3,
-                        day(monday.add_days(w - 1)),
-                        Qualifier::None,
-                        "date_relative",
-                    ),
-                    None => {
-                        let (y, w) = monday.iso_week();
-                        self.finish(at, end, Timex::Week(y, w), Qualifier::None, "date_relative")
-                    }
-                });
-            }
+        if let Some(found) = self.weekday(at) {
+            return Some(found);
         }
-        let days: [(&str, i64); 9] = [
+        let days: [(&str, i64); 12] = [
             ("今天", 0),
             ("今日", 0),
+            ("今晨", 0),
+            ("今晚", 0),
             ("昨天", -1),
             ("昨日", -1),
+            ("昨晚", -1),
+            ("昨夜", -1),
             ("前天", -2),
             ("明天", 1),
             ("明日", 1),
             ("后天", 2),
-            ("当天", 0),
         ];
         for (word, delta) in days {
             if starts(line, at, word) {
@@ -1015,19 +1221,6 @@ impl Reader<'_, '_> {
                         .ends_with(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some())
                 {
                     return None;
-                }
-                if word == "当天" {
-                    let value = self.ctx.last_day.map_or(Timex::Unresolved, day);
-                    if matches!(value, Timex::Unresolved) {
-                        return None;
-                    }
-                    return Some(self.finish(
-                        at,
-                        at + word.len(),
-                        value,
-                        Qualifier::None,
-                        "date_relative",
-                    ));
                 }
                 let value = r.map_or(Timex::Unresolved, |r| day(r.add_days(delta)));
                 return Some(self.finish(
@@ -1052,14 +1245,157 @@ impl Reader<'_, '_> {
         None
     }
 
-    /// 两年前, 13年前, 两年之后, 3年后.
+    /// What follows a relative year (今年, 去年, 上年): a month, a period,
+    /// a holiday, 同期, 以来, or nothing.
+    fn after_year(&mut self, at: usize, after: usize, y: Option<i32>, rule: &'static str) -> Found {
+        let line = self.line;
+        // 去年同期: the period named in the sentence, one year back.
+        if starts(line, after, "同期") {
+            let value = match (&self.ctx.sentence_period, y) {
+                (_, None) => Timex::Unresolved,
+                (Some(p), _) if !matches!(p, Timex::Unresolved) => p.shift_years(-1),
+                (_, Some(y)) => Timex::Year(Some(y)),
+            };
+            return self.finish(
+                at,
+                after + "同期".len(),
+                value,
+                Qualifier::None,
+                "date_same_period",
+            );
+        }
+        let saved = self.ctx.sentence_year;
+        if y.is_some() {
+            self.ctx.sentence_year = y;
+        }
+        let sub = if y.is_some() {
+            self.month_day(after, y)
+                .or_else(|| self.period(after, y, at))
+                .or_else(|| self.holiday(after, y, at))
+        } else {
+            None
+        };
+        if let Some(mut f) = sub {
+            f.span.start = at;
+            f.fact.span.start = at;
+            f.fact.rule = rule;
+            return f;
+        }
+        self.ctx.sentence_year = saved;
+        if y.is_none() {
+            // Unresolved: still a fact, with its parts read for the span.
+            let end = relative_tail(line, after);
+            let q = if line[after..end].ends_with("以来") {
+                Qualifier::Since
+            } else {
+                Qualifier::None
+            };
+            return self.finish(at, end, Timex::Unresolved, q, rule);
+        }
+        let (q, len) = year_qualifier(line, after).unwrap_or((Qualifier::None, 0));
+        self.finish(at, after + len, Timex::Year(y), q, rule)
+    }
+
+    /// 上周五, 本周, 下周, 周二, 星期一, 上星期二.
+    fn weekday(&mut self, at: usize) -> Option<Found> {
+        let line = self.line;
+        let r = self.ctx.reference;
+        let prefixes: [(&str, Option<i64>); 10] = [
+            ("上个星期", Some(-1)),
+            ("上星期", Some(-1)),
+            ("下星期", Some(1)),
+            ("本星期", Some(0)),
+            ("这星期", Some(0)),
+            ("本周", Some(0)),
+            ("这周", Some(0)),
+            ("上周", Some(-1)),
+            ("下周", Some(1)),
+            ("星期", None),
+        ];
+        let (word, delta) = prefixes
+            .iter()
+            .find(|(w, _)| starts(line, at, w))
+            .copied()
+            .or_else(|| starts(line, at, "周").then_some(("周", None)))?;
+        let end = at + word.len();
+        let weekday = line[end..].chars().next().and_then(|c| {
+            "一二三四五六日天"
+                .find(c)
+                .map(|k| (k / 3 + 1).min(7) as i64)
+        });
+        if delta.is_none() {
+            // A bare weekday: 周二, 星期一 (not 每周五, 周一至周五, 周年).
+            let weekday = weekday?;
+            let after = &line[end + 3..];
+            // Not 每周五, 周一至周五, nor a weekday note after a date: 8月7日（星期五）.
+            if line[..at].ends_with(['每', '至', '到', '-', '（', '(', ' '])
+                || after.starts_with(['至', '到', '-'])
+            {
+                return None;
+            }
+            let value = r.map_or(Timex::Unresolved, |r| {
+                let diff = weekday - i64::from(r.weekday());
+                let days = if self.ctx.looks_ahead {
+                    if diff < 0 {
+                        diff + 7
+                    } else {
+                        diff
+                    }
+                } else if diff > 0 {
+                    diff - 7
+                } else {
+                    diff
+                };
+                day(r.add_days(days))
+            });
+            return Some(self.finish(at, end + 3, value, Qualifier::None, "date_weekday"));
+        }
+        let delta = delta.expect("checked");
+        let Some(r) = r else {
+            let len = if weekday.is_some() { 3 } else { 0 };
+            return Some(self.finish(
+                at,
+                end + len,
+                Timex::Unresolved,
+                Qualifier::None,
+                "date_relative",
+            ));
+        };
+        let monday = r.add_days(1 - i64::from(r.weekday()) + 7 * delta);
+        Some(match weekday {
+            Some(w) => self.finish(
+                at,
+                end + 3,
+                day(monday.add_days(w - 1)),
+                Qualifier::None,
+                "date_relative",
+            ),
+            None => {
+                let (y, w) = monday.iso_week();
+                self.finish(at, end, Timex::Week(y, w), Qualifier::None, "date_relative")
+            }
+        })
+    }
+
+    /// 两年前, 13年前, 两年之后, 3年后; 3天前 (a day), 三个月前 (a month).
     fn years_ago(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
         let (n, end) = number_at(line, at, 3)?;
-        if line[..at].ends_with(|c: char| c.is_ascii_digit()) || !starts(line, end, "年") {
+        if line[..at].ends_with(|c: char| c.is_ascii_digit()) || n == 0 || n > 200 {
             return None;
         }
-        let after = end + "年".len();
+        let (unit, unit_len) = [
+            ("年", 'y'),
+            ("个月", 'm'),
+            ("天", 'd'),
+            ("日", 'd'),
+            ("周", 'w'),
+            ("个星期", 'w'),
+        ]
+        .iter()
+        .find(|(w, _)| starts(line, end, w))
+        .map(|(w, u)| (*u, w.len()))?;
+        let after = end + unit_len;
         let (sign, len) = [
             ("之前", -1),
             ("以前", -1),
@@ -1071,12 +1407,22 @@ impl Reader<'_, '_> {
         .iter()
         .find(|(w, _)| starts(line, after, w))
         .map(|(w, s)| (*s, w.len()))?;
-        if n == 0 || n > 200 {
-            return None;
-        }
-        let value = self.ctx.reference.map_or(Timex::Unresolved, |r| {
-            Timex::Year(Some(r.year + sign * n as i32))
-        });
+        let n = i64::from(n) * sign;
+        let value = self
+            .ctx
+            .reference
+            .map_or(Timex::Unresolved, |r| match unit {
+                'y' => Timex::Year(Some(r.year + n as i32)),
+                'm' => {
+                    let total = i64::from(r.year) * 12 + i64::from(r.month) - 1 + n;
+                    Timex::Month(
+                        Some(total.div_euclid(12) as i32),
+                        (total.rem_euclid(12) + 1) as u32,
+                    )
+                }
+                'w' => day(r.add_days(7 * n)),
+                _ => day(r.add_days(n)),
+            });
         Some(self.finish(at, after + len, value, Qualifier::None, "date_years_ago"))
     }
 
@@ -1110,6 +1456,18 @@ impl Reader<'_, '_> {
 /// A holiday word, its fixed month and day (none: the Spring Festival
 /// table), and an offset in days (除夕 is the day before).
 type Holiday = (&'static str, Option<(u32, u32)>, i64);
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// Characters after which a new phrase starts (so 前 there opens 前10个月).
+fn is_clause_opening(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '；' | '：' | '、' | '“' | '（' | '在' | '的' | '年'
+    )
+}
 
 /// After a relative year with no reference: how far its span goes.
 fn relative_tail(line: &str, at: usize) -> usize {

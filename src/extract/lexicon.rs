@@ -16,6 +16,8 @@ pub struct Currency {
     pub suffix: bool,
     /// May stand before the number (US$).
     pub prefix: bool,
+    /// Value of one unit in the currency (毛, 角: 0.1).
+    pub scale: rust_decimal::Decimal,
 }
 
 /// What kind of unit a measure word is.
@@ -130,12 +132,17 @@ pub static CURRENCIES: LazyLock<WordTable<Currency>> = LazyLock::new(|| {
         rows(include_str!("../../data/currencies.txt"))
             .map(|f| {
                 let position = f.get(2).copied().unwrap_or("suffix");
+                let scale = f
+                    .get(3)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(rust_decimal::Decimal::ONE);
                 (
                     f[0],
                     Currency {
                         code: f[1],
                         suffix: position != "prefix",
                         prefix: position != "suffix",
+                        scale,
                     },
                 )
             })

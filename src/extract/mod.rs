@@ -56,7 +56,8 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
             fact.value_max = a.value_max;
             fact.unit =
                 if a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[a.span.clone()]) {
-                    yuan.to_string()
+                    let sentence = &line[context::sentence_range(line, a.span.clone())];
+                    sentence_yuan(sentence, yuan).to_string()
                 } else {
                     a.unit
                 };
@@ -76,22 +77,73 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
 
 /// `元` written without 人民币: the local currency of the article.
 fn bare_yuan(text: &str) -> bool {
-    text.ends_with('元') && !text.contains("人民币") && !text.ends_with("美元")
+    (text.ends_with('元') || text.ends_with("万元") || text.ends_with("亿元"))
+        && !text.contains("人民币")
+        && !text.ends_with("美元")
 }
 
-/// The currency of a bare 元: HKD or TWD in articles about Hong Kong or
-/// Taiwan (their dollars are written 元 there), else CNY.
+/// Words that place a sentence or an article in Hong Kong or Taiwan, whose
+/// dollars are written 元 there.
+/// Places, not currency names: a mainland article may invest 8亿港元.
+const HONG_KONG: &[&str] = &[
+    "香港",
+    "港府",
+    "特区政府",
+    "九龙",
+    "新界",
+    "港人",
+    "港岛",
+    "港铁",
+    "立法会",
+];
+const TAIWAN: &[&str] = &[
+    "台湾", "台北", "高雄", "台中", "新北", "台南", "桃园", "新竹",
+];
+const MAINLAND: &[&str] = &[
+    "人民币",
+    "内地",
+    "全国",
+    "国务院",
+    "市委",
+    "省委",
+    "自治区",
+    "人民政府",
+    "全省",
+    "全市",
+];
+
+fn count_words(text: &str, words: &[&str]) -> usize {
+    words.iter().map(|w| text.matches(w).count()).sum()
+}
+
+/// The currency of a bare 元 in the whole article: HKD or TWD in articles
+/// about Hong Kong or Taiwan, else CNY.
 fn local_yuan(text: &str) -> &'static str {
-    let count = |words: &[&str]| -> usize { words.iter().map(|w| text.matches(w).count()).sum() };
-    let hong_kong = count(&["香港", "港府", "港元", "港币", "特区政府", "九龙", "新界"]);
-    let taiwan = count(&["台湾", "台北", "新台币", "高雄", "台中", "新北"]);
-    let mainland = count(&["人民币", "内地", "全国", "省", "市委", "国务院"]);
+    let hong_kong = count_words(text, HONG_KONG);
+    let taiwan = count_words(text, TAIWAN);
+    let mainland = count_words(text, MAINLAND);
     if hong_kong >= 3 && hong_kong > taiwan * 2 && hong_kong > mainland {
         "HKD"
     } else if taiwan >= 3 && taiwan > hong_kong * 2 && taiwan > mainland {
         "TWD"
     } else {
         "CNY"
+    }
+}
+
+/// The currency of a bare 元 in one sentence: its own place if it names
+/// one, else the article's.
+fn sentence_yuan(sentence: &str, article: &'static str) -> &'static str {
+    let hong_kong = count_words(sentence, HONG_KONG);
+    let taiwan = count_words(sentence, TAIWAN);
+    if hong_kong > taiwan {
+        "HKD"
+    } else if taiwan > hong_kong {
+        "TWD"
+    } else if count_words(sentence, MAINLAND) > 0 {
+        "CNY"
+    } else {
+        article
     }
 }
 

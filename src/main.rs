@@ -1,6 +1,8 @@
 //! The `zhfacts` command line: parse flags, call the library, map errors to
 //! exit codes (0 ok, 1 `check` found differences, 2 an error).
 
+mod check_command;
+
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fs::{self, File};
@@ -38,6 +40,8 @@ enum Command {
     Extract(ExtractArgs),
     /// Print each document's text after a stage, for people writing rules.
     Text(TextArgs),
+    /// Compare extracted facts with a gold set or an earlier run.
+    Check(check_command::CheckArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Extract(args) => extract(args),
         Command::Text(args) => text(args),
+        Command::Check(args) => check_command::run(args),
     };
     match result {
         Ok(code) => code,

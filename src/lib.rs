@@ -44,6 +44,8 @@ pub use error::{Error, Result};
 pub struct Pipeline {
     /// Reference date for documents that carry none of their own.
     pub ref_date: Option<Date>,
+    /// The Traditional→Simplified converter (`--converter`).
+    pub converter: normalize::Converter,
 }
 
 /// Which stage's text to show (`zhfacts text --stage`).
@@ -60,7 +62,10 @@ pub enum Stage {
 impl Pipeline {
     /// A pipeline with a reference date for undated documents.
     pub fn with_ref_date(ref_date: Option<Date>) -> Self {
-        Pipeline { ref_date }
+        Pipeline {
+            ref_date,
+            ..Pipeline::default()
+        }
     }
 
     /// Loads dictionaries now, so the first document does not pay for them.
@@ -77,7 +82,7 @@ impl Pipeline {
         original: String,
         date: Option<(Date, RefDateSource)>,
     ) -> Document {
-        let normalized = normalize::normalize(&original);
+        let normalized = normalize::normalize_with(&original, self.converter);
         let reflowed = reflow::reflow(&normalized.text);
         let map = normalized.map.compose(&reflowed.map);
         let (ref_date, ref_date_source) = match (date, self.ref_date) {
@@ -113,7 +118,7 @@ impl Pipeline {
 
     /// The text of `original` after `stage`.
     pub fn text(&self, original: &str, stage: Stage) -> String {
-        let normalized = normalize::normalize(original);
+        let normalized = normalize::normalize_with(original, self.converter);
         if stage == Stage::Normalize {
             return normalized.text;
         }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use zhfacts::batch::{self, RunOptions};
 use zhfacts::input::{self, Decoding};
+use zhfacts::normalize::Converter;
 use zhfacts::output::{fact_json, CsvStyle, CsvWriter};
 use zhfacts::{Date, Pipeline, Stage};
 
@@ -54,6 +55,11 @@ struct CommonArgs {
     /// utf-16le, …).
     #[arg(long)]
     encoding: Option<String>,
+    /// Traditional→Simplified converter: `hanconv` (built in, the default)
+    /// or `opencc` (the C++ OpenCC, in a build with `--features opencc`).
+    /// Both give OpenCC 1.1.6's t2s to the character.
+    #[arg(long, default_value = "hanconv", value_parser = Converter::from_name)]
+    converter: Converter,
 }
 
 #[derive(Args, Debug)]
@@ -110,6 +116,7 @@ fn main() -> ExitCode {
         common: CommonArgs {
             ref_date: None,
             encoding: None,
+            converter: Converter::default(),
         },
     }));
     let result = match command {
@@ -154,7 +161,10 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let options = RunOptions {
-        pipeline: Pipeline::with_ref_date(args.common.ref_date),
+        pipeline: Pipeline {
+            ref_date: args.common.ref_date,
+            converter: args.common.converter,
+        },
         threads,
         decoding: decoding(&args.common)?,
         ..RunOptions::default()
@@ -253,7 +263,10 @@ fn create_temp(path: &Path) -> Result<File> {
 
 fn text(args: TextArgs) -> Result<ExitCode> {
     let sources = input::expand(std::slice::from_ref(&args.input))?;
-    let pipeline = Pipeline::with_ref_date(args.common.ref_date);
+    let pipeline = Pipeline {
+        ref_date: args.common.ref_date,
+        converter: args.common.converter,
+    };
     let stage = match args.stage {
         StageArg::Normalize => Stage::Normalize,
         StageArg::Reflow => Stage::Reflow,

@@ -90,7 +90,14 @@ const LINKS: &[&str] = &[
     "均",
     "都",
     "也",
-    "总",
+    "给予",
+    "保持",
+    "保持在",
+    "稳定在",
+    "控制在",
+    "占",
+    "约占",
+    "在",
     "并",
     "其中",
     "即",
@@ -105,6 +112,12 @@ const GENERIC_VERBS: &[&str] = &[
 ];
 
 /// The metric words before the fact starting at byte `at` of `line`.
+///
+/// Read backwards from the fact over at most four words of its clause:
+/// link words next to the fact are skipped (达到, 为, 同比), nouns are
+/// taken, and a verb is taken as the first word of the phrase and ends it
+/// (减免|企业|税费, 报销|比例, 招聘|岗位); generic verbs (提供, 实现) and
+/// places, numbers and function words end it before them.
 pub fn metric(line: &str, at: usize) -> String {
     let start = clause_start(line, at);
     let prefix = &line[start..at];
@@ -123,7 +136,7 @@ pub fn metric(line: &str, at: usize) -> String {
     while begin > 0 && end - begin < 4 {
         let w = &words[begin - 1];
         let stop = GENERIC_VERBS.contains(&w.word)
-            || LINKS.contains(&w.word) && begin < end
+            || (LINKS.contains(&w.word) && begin < end)
             || matches!(
                 w.tag,
                 "ns" | "nr"
@@ -146,6 +159,18 @@ pub fn metric(line: &str, at: usize) -> String {
         if stop {
             break;
         }
+        begin -= 1;
+        // A verb opens the phrase: nothing before it belongs to the metric.
+        let verb = w.tag.starts_with('v') && w.tag != "vn";
+        if verb && begin < end - 1 {
+            break;
+        }
+        if w.tag == "vn" && begin < end - 1 {
+            break;
+        }
+    }
+    // 总投资: 总 belongs to the metric it opens.
+    if begin > 0 && begin < end && words[begin - 1].word == "总" {
         begin -= 1;
     }
     words[begin..end].iter().map(|w| w.word).collect()

@@ -135,12 +135,27 @@ impl Pipeline {
     }
 }
 
-/// A full date in the article's head: `2020年12月10日 星期四`,
-/// `（2020-12-10）`, `本报北京2020年12月9日电`.
+/// A dateline: a full date written out in one of the article's first lines,
+/// on a line of its own (`2020年12月10日 星期四`), in brackets
+/// (`（2020-12-10）`) or in a wire formula (`本报北京2020年12月9日电`). A
+/// year in a headline joined to a month in the body is no dateline.
 fn dateline(text: &str) -> Option<Date> {
-    let head: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
-    let mut ctx = extract::date::DateContext::new(None);
-    extract::date::scan(&head, &mut ctx)
-        .into_iter()
-        .find_map(|f| Date::parse(&f.date))
+    text.lines().take(6).find_map(|line| {
+        let mut ctx = extract::date::DateContext::new(None);
+        extract::date::scan(line, &mut ctx)
+            .into_iter()
+            .find_map(|f| {
+                let full = matches!(f.rule, "date_full" | "date_numeric");
+                let short_line = line.chars().count() <= 30;
+                let before = &line[..f.span.start];
+                let after = &line[f.span.end..];
+                let bracketed = before.ends_with(['（', '(']) && after.starts_with(['）', ')']);
+                let wire = before.starts_with("本报")
+                    || before.contains("电讯")
+                    || after.starts_with("电");
+                (full && (short_line || bracketed || wire))
+                    .then(|| Date::parse(&f.date))
+                    .flatten()
+            })
+    })
 }

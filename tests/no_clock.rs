@@ -15,7 +15,11 @@ fn extraction_code_never_reads_the_clock() {
     for file in files {
         let text = fs::read_to_string(&file).unwrap();
         for needle in ["SystemTime", "Instant", "::now(", "chrono", "time::"] {
-            assert!(!text.contains(needle), "{} mentions {needle}", file.display());
+            assert!(
+                !text.contains(needle),
+                "{} mentions {needle}",
+                file.display()
+            );
         }
     }
 }
@@ -24,10 +28,17 @@ fn extraction_code_never_reads_the_clock() {
 /// use XXXX, whatever today is.
 #[test]
 fn without_a_reference_date_nothing_is_guessed() {
-    let (doc, facts) = zhfacts::Pipeline::default().run("d", "今年8月7日，去年同期，昨天。".into(), None);
+    let (doc, facts) =
+        zhfacts::Pipeline::default().run("d", "今年8月7日，去年同期，昨天。".into(), None);
     assert_eq!(doc.ref_date, None);
-    let dates: Vec<(&str, &str)> = facts.iter().map(|f| (f.text.as_str(), f.date.as_str())).collect();
-    assert_eq!(dates, vec![("今年8月7日", ""), ("去年同期", ""), ("昨天", "")]);
+    let dates: Vec<(&str, &str)> = facts
+        .iter()
+        .map(|f| (f.text.as_str(), f.date.as_str()))
+        .collect();
+    assert_eq!(
+        dates,
+        vec![("今年8月7日", ""), ("去年同期", ""), ("昨天", "")]
+    );
     let (_, facts) = zhfacts::Pipeline::default().run("d", "8月7日投产。".into(), None);
     assert_eq!(facts[0].date, "XXXX-08-07");
 }

@@ -371,6 +371,10 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
     if inside_non_fact(line, &run.range) {
         return None;
     }
+    // 每10股派3.5元: the number after 每 is the rate's denominator.
+    if before == Some('每') {
+        return None;
+    }
     let text = &line[run.range.clone()];
     // 零 alone is no amount (零部件, 零就业).
     if text.chars().all(|c| c == '零' || c == '〇') {
@@ -500,7 +504,8 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
             });
         }
     }
-    let per = complete_per(line, start, end, per, suffix.kind);
+    let floor = found.last().map_or(0, |a| a.span.end);
+    let per = complete_per(line, start, end, per, suffix.kind, floor);
     let unit = currency_written_before(prefix_currency, &suffix);
     Some(Amount {
         span: start..end,
@@ -521,7 +526,14 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
 
 /// The rate of an amount: the one written right before it, else `/吨`
 /// right after it, else one stated earlier in its clause.
-fn complete_per(line: &str, start: usize, end: usize, adjacent: String, kind: Kind) -> String {
+fn complete_per(
+    line: &str,
+    start: usize,
+    end: usize,
+    adjacent: String,
+    kind: Kind,
+    floor: usize,
+) -> String {
     if !adjacent.is_empty() {
         return adjacent;
     }
@@ -529,7 +541,7 @@ fn complete_per(line: &str, start: usize, end: usize, adjacent: String, kind: Ki
         .or_else(|| {
             // A percentage is a ratio already: only an average (人均, 年均)
             // earlier in its clause is its rate.
-            let per = clause_per(line, start)?;
+            let per = clause_per(line, start, floor)?;
             (kind != Kind::Percent || per.ends_with('均')).then_some(per)
         })
         .unwrap_or_default()
@@ -643,7 +655,7 @@ fn read_range(
     let (start, qualifier, sign, prefix_currency, per, change) =
         read_prefix(line, run.range.start, &Some(second_suffix.clone()));
     let mut end = second_suffix.end;
-    let per = complete_per(line, start, end, per, second_suffix.kind);
+    let per = complete_per(line, start, end, per, second_suffix.kind, 0);
     let unit = currency_written_before(prefix_currency, &second_suffix);
     let mut qualifier = if number.high.is_some() {
         Qualifier::Approx
@@ -1012,8 +1024,13 @@ fn read_prefix(
         start -= "百分之".len();
     }
     if let Some((len, q)) = QUALIFIERS.0.longest_suffix(&line[..start]) {
-        // 最近3年, 将近: 近 after 最 is no qualifier.
-        if !(line[..start - len].ends_with('最')) {
+        // 最近3年, 签约亿元: a one-character qualifier that ends a word
+        // (最近, 签约, 节约) is no qualifier.
+        let glued = len == 3
+            && GLUED_QUALIFIER_WORDS
+                .iter()
+                .any(|w| line[..start].ends_with(w));
+        if !glued {
             qualifier = q;
             start -= len;
         }
@@ -1052,6 +1069,12 @@ fn read_prefix(
     }
     (start, qualifier, sign, currency, per, change)
 }
+
+/// Words that end in a one-character qualifier but are no qualifier.
+const GLUED_QUALIFIER_WORDS: &[&str] = &[
+    "最近", "附近", "靠近", "临近", "逼近", "就近", "签约", "节约", "制约", "公约", "条约", "合约",
+    "违约", "履约", "预约", "邀约", "特约", "契约", "大约", "赶超", "高超",
+];
 
 /// A rate right before the amount: `每人每月`, `人均`, `呎价`. Returns its
 /// byte length.
@@ -1113,9 +1136,11 @@ fn per_groups_ending_at(text: &str, end: usize) -> Option<usize> {
 
 /// A rate stated earlier in the clause: `每户取暖救助由600元`, `连续3年每年
 /// 安排300万元`, `人均可支配收入3万元`. Returns the rate as written.
-fn clause_per(line: &str, start: usize) -> Option<String> {
-    let clause = &line[clause_start(line, start)..start];
-    for word in ["人均", "年均", "户均", "亩均"] {
+fn clause_per(line: &str, start: usize, floor: usize) -> Option<String> {
+    // Not past an earlier amount: 每年安排300万元资金为1100多名 gives the
+    // rate to 300万元 only.
+    let clause = &line[clause_start(line, start).max(floor.min(start))..start];
+    for word in ["人均", "年均", "户均", "亩均", "日均", "月均"] {
         if clause.contains(word) {
             return Some(word.into());
         }
@@ -1131,8 +1156,27 @@ fn clause_per(line: &str, start: usize) -> Option<String> {
             return Some(clause[i - len..i].to_string());
         }
     }
-    // The last 每-run in the clause.
+    // 单吨加工费: 单 and a unit.
+    if let Some(i) = clause.rfind('单') {
+        let after = &clause[i + '单'.len_utf8()..];
+        if let Some((len, u)) = UNITS.longest_prefix(after) {
+            if u.class == UnitClass::Measure {
+                return Some(clause[i..i + '单'.len_utf8() + len].to_string());
+            }
+        }
+    }
+    // The last 每-run in the clause; 每10股, 每万人 carry a number.
     let last_mei = clause.rfind('每')?;
+    let after = &clause[last_mei + '每'.len_utf8()..];
+    let digits = after.len()
+        - after
+            .trim_start_matches(|c: char| c.is_ascii_digit() || "万千百十".contains(c))
+            .len();
+    if digits > 0 {
+        if let Some((len, _)) = UNITS.longest_prefix(&after[digits..]) {
+            return Some(clause[last_mei..last_mei + '每'.len_utf8() + digits + len].to_string());
+        }
+    }
     let after = &clause[last_mei + '每'.len_utf8()..];
     let x_len = UNITS
         .longest_prefix(after)
@@ -1286,18 +1330,25 @@ fn apply_list_changes(line: &str, found: &mut [Amount]) {
     }
 }
 
-/// 由696元提高到730元: a from-word amount pairs with a later to-amount in
-/// its clause; without one, 由/从 mean nothing.
+/// 由696元提高到730元, 由上年的488亿元升至529亿元: the amount before a
+/// to-amount in the same clause, with 由 or 从 before it in that clause, is
+/// where the change started; a 由 with no to-amount means nothing.
 fn apply_from_pairs(line: &str, found: &mut [Amount]) {
     for i in 0..found.len() {
-        if found[i].change != Change::From {
-            continue;
-        }
         let end = found[i].span.end;
-        let paired = found[i + 1..].iter().any(|next| {
+        let paired = found[i + 1..].first().is_some_and(|next| {
             next.change == Change::To && !line[end..next.span.start].contains(['，', '。', '；'])
         });
-        if !paired {
+        if paired {
+            let clause = &line[clause_start(line, found[i].span.start)..found[i].span.start];
+            if clause.contains('由') || clause.contains('从') || found[i].change == Change::From {
+                found[i].change = Change::From;
+                // 每户…由600元提高到1000元: both ends share the rate.
+                if found[i + 1].per.is_empty() {
+                    found[i + 1].per = found[i].per.clone();
+                }
+            }
+        } else if found[i].change == Change::From {
             found[i].change = Change::None;
         }
     }

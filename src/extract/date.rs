@@ -50,6 +50,8 @@ pub struct DateContext {
     looks_ahead: bool,
     /// A year named earlier in the current sentence.
     sentence_year: Option<i32>,
+    /// A year written out earlier in the current clause (2019年上半年…).
+    clause_year: Option<i32>,
     /// The last period named in the current sentence (for 去年同期).
     sentence_period: Option<Timex>,
 }
@@ -64,6 +66,7 @@ impl DateContext {
             last_day: None,
             looks_ahead: false,
             sentence_year: None,
+            clause_year: None,
             sentence_period: None,
         }
     }
@@ -189,6 +192,10 @@ const LOOK_AHEAD: &[&str] = &[
     "明年",
     "将至",
     "将到",
+    "展望",
+    "建议",
+    "若在",
+    "要抓住",
     "之前将",
     "前将",
 ];
@@ -247,6 +254,9 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
             ctx.sentence_period = None;
         }
         let c = line[i..].chars().next().expect("i is on a char boundary");
+        if matches!(c, '，' | '。' | '；' | '：' | '！' | '？') {
+            ctx.clause_year = None;
+        }
         if could_start(c) {
             ctx.looks_ahead = looks_ahead(look_ahead_window(line, i));
         }
@@ -258,8 +268,15 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
             if let Some(mut fact) = reader.date_or_range(i) {
                 if fact.span.end > i {
                     let value = fact.value.clone();
-                    if let Some(y) = value.year() {
+                    // 上年 and 次年 count from the year named, they name none.
+                    if let Some(y) = value
+                        .year()
+                        .filter(|_| fact.fact.rule != "date_previous_year")
+                    {
                         reader.ctx.sentence_year = Some(y);
+                        if fact.fact.rule != "date_relative" {
+                            reader.ctx.clause_year = Some(y);
+                        }
                     }
                     if !matches!(value, Timex::Unresolved) {
                         reader.ctx.sentence_period = Some(value.clone());
@@ -492,9 +509,7 @@ impl Reader<'_, '_> {
 
     /// The current year for periods with none written (上半年, 年底).
     fn context_year(&self) -> Option<i32> {
-        self.ctx
-            .sentence_year
-            .or(self.ctx.reference.map(|r| r.year))
+        self.ctx.clause_year.or(self.ctx.reference.map(|r| r.year))
     }
 
     /// A year: 2020年, 二〇二〇年, 19年 (before a month or period), 同年.
@@ -826,7 +841,7 @@ impl Reader<'_, '_> {
         // A period with no year written takes the year that makes it the
         // nearest one not after the reference (or not before it, looking
         // ahead): 下半年 read on 2020-01-05 is 2019-H2.
-        let implicit = year.is_none() && self.ctx.sentence_year.is_none();
+        let implicit = year.is_none() && self.ctx.clause_year.is_none();
         let y = year.or_else(|| self.context_year());
         let reference = self.ctx.reference;
         let looks_ahead = self.ctx.looks_ahead;
@@ -867,7 +882,7 @@ impl Reader<'_, '_> {
             }
         }
         // 前三季度 → January to the end of the third quarter; 前10个月 likewise.
-        if let Some(r) = rest.strip_prefix("前") {
+        if let Some(r) = rest.strip_prefix("前").or_else(|| rest.strip_prefix("首")) {
             if let Some((n, end)) = number_at(r, 0, 3) {
                 if (1..=4).contains(&n) && r[end..].starts_with("季度") {
                     let value = Timex::Interval(
@@ -1143,7 +1158,7 @@ impl Reader<'_, '_> {
             if starts(line, at, word) && !starts(line, at, "上年纪") {
                 let base = self.ctx.sentence_year.or(r.map(|r| r.year));
                 let y = base.map(|b| b + delta);
-                return Some(self.after_year(at, at + word.len(), y, "date_relative"));
+                return Some(self.after_year(at, at + word.len(), y, "date_previous_year"));
             }
         }
         let months: [(&str, i32); 6] = [
@@ -1285,8 +1300,13 @@ impl Reader<'_, '_> {
         if y.is_none() {
             // Unresolved: still a fact, with its parts read for the span.
             let end = relative_tail(line, after);
-            let q = if line[after..end].ends_with("以来") {
+            let tail = &line[after..end];
+            let q = if tail.ends_with("以来") {
                 Qualifier::Since
+            } else if tail.ends_with('底') || tail.ends_with('末') {
+                Qualifier::End
+            } else if tail.ends_with('初') {
+                Qualifier::Start
             } else {
                 Qualifier::None
             };

@@ -129,6 +129,7 @@ fn list_all_failures() {
         "percent.jsonl",
         "quantity.jsonl",
         "date.jsonl",
+        "news.jsonl",
     ] {
         let (total, failed) = failures(file);
         println!("== {file}: {}/{total} pass", total - failed.len());
@@ -156,4 +157,11 @@ fn quantity_cases() {
 #[test]
 fn date_cases() {
     run("date.jsonl");
+}
+
+/// News-wire sentences mixing every kind, written to find what the
+/// per-kind cases missed.
+#[test]
+fn news_cases() {
+    run("news.jsonl");
 }

@@ -17,8 +17,8 @@
 //! ```
 
 use super::lexicon::{
-    Position, UnitClass, CHANGE_WORDS, CURRENCIES, MONEY_CONTEXT, NON_FACTS, ONE_CONTEXT,
-    QUALIFIERS, UNITS, WORD_EXCEPTIONS,
+    Position, UnitClass, CHANGE_WORDS, CURRENCIES, LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS,
+    ONE_CONTEXT, QUALIFIERS, UNITS, WORD_EXCEPTIONS,
 };
 use super::numerals::{self, chinese_digit, is_numeral_char, Number};
 use crate::document::{Change, Kind, Qualifier};
@@ -330,6 +330,12 @@ pub(crate) fn inside_non_fact(line: &str, run: &Range<usize>) -> bool {
     let Some(word) = found else {
         return false;
     };
+    // 一点二个百分点: 一点 before a digit is a decimal point, not "a little".
+    if line[..word.end].ends_with('点')
+        && line[word.end..].starts_with(|c: char| chinese_digit(c).is_some())
+    {
+        return false;
+    }
     // Segment a little context on both sides and look for the boundaries.
     let context_start = line[..word.start]
         .char_indices()
@@ -476,6 +482,12 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
         }
     }
 
+    // 十三届全国人大, 四次会议, 三级甲等医院: a name, not a count.
+    if matches!(suffix.unit.as_str(), "届" | "次" | "级")
+        && LABEL_NOUNS.longest_prefix(&line[suffix.end..]).is_some()
+    {
+        return None;
+    }
     let mut end = suffix.end;
     if suffix.over && qualifier == Qualifier::None {
         qualifier = Qualifier::Over;
@@ -717,6 +729,10 @@ fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
                 let (add, end) = read_jiao_fen(line, at + len);
                 s.add = add;
                 s.end = end;
+                // 8993.9亿元人民币: the currency named again after the unit.
+                if line[s.end..].starts_with("人民币") {
+                    s.end += "人民币".len();
+                }
             } else if currency.code == "CNY" {
                 // 2角5分: 分 after 角 or 毛.
                 let after = at + len;
@@ -994,7 +1010,10 @@ fn read_prefix(
     let mut qualifier = Qualifier::None;
 
     let prefix = &line[..start];
-    if prefix.ends_with('负')
+    if prefix.ends_with("零下") {
+        sign = -Decimal::ONE;
+        start -= "零下".len();
+    } else if prefix.ends_with('负')
         || (prefix.ends_with('-')
             && !char_before(line, start - 1).is_some_and(|c| c.is_ascii_digit() || c == '%'))
     {
@@ -1047,6 +1066,19 @@ fn read_prefix(
     let mut before = &line[..cursor];
     if let Some(stripped) = before.strip_suffix('了') {
         before = stripped;
+    }
+    // 提高到2020年的63.9%: a date with 的 between the verb and the amount.
+    if let Some(stripped) = before.strip_suffix('的') {
+        let year_end = stripped
+            .strip_suffix('年')
+            .or_else(|| stripped.strip_suffix("年底"))
+            .or_else(|| stripped.strip_suffix("年末"));
+        if let Some(digits) = year_end {
+            let trimmed = digits.trim_end_matches(|c: char| c.is_ascii_digit());
+            if digits.len() - trimmed.len() == 4 {
+                before = trimmed;
+            }
+        }
     }
     if let Some((len, c)) = CHANGE_WORDS.longest_suffix(before) {
         let preceding = &before[..before.len() - len];

@@ -605,6 +605,20 @@ impl Reader<'_, '_> {
             return Some(found);
         }
         self.ctx.sentence_year = saved;
+        // 比2019年同期: the period named in the sentence, in that year.
+        if starts(self.line, after_year, "同期") {
+            let value = match &self.ctx.sentence_period {
+                Some(p) if p.year().is_some() => p.shift_years(year - p.year().unwrap_or(year)),
+                _ => Timex::Year(Some(year)),
+            };
+            return Some(self.finish(
+                at,
+                after_year + "同期".len(),
+                value,
+                Qualifier::None,
+                "date_same_period",
+            ));
+        }
         // 2018年以来, 2018年初, 2015年至今.
         let (q, len) = year_qualifier(self.line, after_year).unwrap_or((Qualifier::None, 0));
         Some(self.finish(
@@ -814,6 +828,9 @@ impl Reader<'_, '_> {
                 let (y, m) = if d > r.day && !self.ctx.looks_ahead {
                     let prev = Date::new(r.year, r.month, 1)?.add_days(-1);
                     (prev.year, prev.month)
+                } else if d < r.day && self.ctx.looks_ahead {
+                    let next = Date::new(r.year, r.month, 1)?.add_days(32);
+                    (next.year, next.month)
                 } else {
                     (r.year, r.month)
                 };
@@ -1144,6 +1161,12 @@ impl Reader<'_, '_> {
         for (word, delta) in years {
             if !starts(line, at, word) {
                 continue;
+            }
+            // 建成后年耗电量: 后 closes 建成后, 年 opens 年耗电量.
+            if word == "后年"
+                && line[..at].ends_with(|c: char| is_han(c) && !"于在到至从的和及".contains(c))
+            {
+                return None;
             }
             if word == "前年"
                 && line[..at].ends_with(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some())

@@ -212,6 +212,10 @@ pub static ONE_CONTEXT: LazyLock<WordTable<()>> =
 pub static WORD_EXCEPTIONS: LazyLock<WordTable<()>> =
     LazyLock::new(|| word_list(include_str!("../../data/word_exceptions.txt")));
 
+/// Nouns after 届, 次, 级 that make a numeral part of a name (十三届全国人大).
+pub static LABEL_NOUNS: LazyLock<WordTable<()>> =
+    LazyLock::new(|| word_list(include_str!("../../data/label_nouns.txt")));
+
 /// Spring Festival dates by year.
 pub static SPRING_FESTIVAL: LazyLock<HashMap<i32, crate::calendar::Date>> = LazyLock::new(|| {
     rows(include_str!("../../data/spring_festival.txt"))
@@ -230,6 +234,7 @@ pub fn warm_up() {
     LazyLock::force(&MONEY_CONTEXT);
     LazyLock::force(&ONE_CONTEXT);
     LazyLock::force(&WORD_EXCEPTIONS);
+    LazyLock::force(&LABEL_NOUNS);
     LazyLock::force(&SPRING_FESTIVAL);
 }
 
@@ -261,6 +266,7 @@ mod tests {
             "article_one_context",
             include_str!("../../data/article_one_context.txt"),
         );
+        assert_no_duplicates("label_nouns", include_str!("../../data/label_nouns.txt"));
         assert_no_duplicates(
             "word_exceptions",
             include_str!("../../data/word_exceptions.txt"),

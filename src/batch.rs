@@ -1,34 +1,68 @@
 //! Running the pipeline over many documents: in parallel, in bounded
 //! memory, with output in input order whatever the thread count.
 //!
-//! Documents are read in chunks; each chunk is processed on the rayon pool
-//! and its results handed to the sink in input order before the next chunk
-//! is read. Memory is bounded by the chunk (a few dozen documents or a few
-//! MB), not by the input.
+//! Three kinds of thread: one reader decodes the sources into documents;
+//! `threads` workers run the pipeline, each on one document at a time; the
+//! caller's thread puts the results back in input order and hands each to
+//! the sink as soon as every earlier document has been handed over. At most
+//! [`RunOptions::in_flight_documents`] documents (and, beyond the first,
+//! [`RunOptions::in_flight_bytes`] input bytes) are between the reader and
+//! the sink at any time, so memory is bounded by a few documents whatever
+//! the input size, and a JSON Lines filter on stdin answers each document
+//! without waiting for the next.
+//!
+//! The per-document report can be as long as the input: [`ReportWriter`]
+//! streams it to a temporary file and splices it into `report.json` at the
+//! end.
+//!
+//! ```
+//! use zhfacts::batch::{run, RunOptions};
+//! use zhfacts::input::Source;
+//! let dir = tempfile::tempdir().unwrap();
+//! let file = dir.path().join("a.txt");
+//! std::fs::write(&file, "总投资600亿元。").unwrap();
+//! let sources = [Source::Text { path: file, id: "a.txt".into() }];
+//! let mut facts = Vec::new();
+//! let report = run(&sources, &RunOptions::default(), &mut |doc| {
+//!     facts.extend(doc.facts.iter().map(|f| f.text.clone()));
+//!     Ok(())
+//! }, &mut |_| {}).unwrap();
+//! assert_eq!(facts, ["600亿元"]);
+//! assert_eq!(report.documents_succeeded, 1);
+//! ```
 
 use crate::calendar::Date;
 use crate::document::{Fact, RefDateSource};
 use crate::input::{self, Decoding, Item, Source};
 use crate::output::count_by_kind;
 use crate::Pipeline;
-use rayon::prelude::*;
 use serde::Serialize;
-use std::io;
-use std::time::Instant;
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// How a run is done.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     /// Pipeline options (reference date).
     pub pipeline: Pipeline,
-    /// Worker threads (1 = sequential).
+    /// Worker threads.
     pub threads: usize,
     /// How files are decoded.
     pub decoding: Decoding,
-    /// Most documents per chunk.
-    pub chunk_documents: usize,
-    /// Most input bytes per chunk (a chunk always takes one document).
-    pub chunk_bytes: usize,
+    /// Most documents read but not yet handed to the sink.
+    pub in_flight_documents: usize,
+    /// Most input bytes read but not yet handed to the sink (one document is
+    /// always let through, however large).
+    pub in_flight_bytes: usize,
+    /// Set from elsewhere (a Ctrl-C handler) to stop the run: documents
+    /// being processed finish, no other starts, and [`run`] returns an
+    /// [`io::ErrorKind::Interrupted`] error.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for RunOptions {
@@ -37,8 +71,9 @@ impl Default for RunOptions {
             pipeline: Pipeline::default(),
             threads: 1,
             decoding: Decoding::default(),
-            chunk_documents: 256,
-            chunk_bytes: 8 << 20,
+            in_flight_documents: 64,
+            in_flight_bytes: 16 << 20,
+            cancel: None,
         }
     }
 }
@@ -60,13 +95,16 @@ pub struct DocumentReport {
     pub ref_date: Option<String>,
     /// Where the reference date came from.
     pub ref_date_source: Option<RefDateSource>,
-    /// Why it failed, or a note (`empty`).
+    /// Why it failed, or a note (`empty document`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Read, but not quite as written: malformed bytes replaced by U+FFFD.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
-/// The run report (report.json).
-#[derive(Debug, Clone, Serialize)]
+/// The run's totals (the head of report.json).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Report {
     /// Documents seen.
     pub documents_seen: usize,
@@ -74,16 +112,35 @@ pub struct Report {
     pub documents_succeeded: usize,
     /// Documents that failed.
     pub documents_failed: usize,
-    /// Each failure: document and reason.
-    pub failures: Vec<Failure>,
+    /// Documents processed with a warning.
+    pub documents_with_warnings: usize,
     /// Facts per kind.
     pub facts: FactCounts,
     /// Input bytes read.
     pub input_bytes: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
-    /// Every document, in input order.
-    pub documents: Vec<DocumentReport>,
+}
+
+impl Report {
+    fn add(&mut self, document: &Processed) {
+        let counts = count_by_kind(&document.facts);
+        self.facts.money += counts[0];
+        self.facts.percent += counts[1];
+        self.facts.quantity += counts[2];
+        self.facts.date += counts[3];
+        self.facts.total += document.facts.len();
+        self.documents_seen += 1;
+        self.input_bytes += document.report.bytes;
+        if document.report.status == "ok" {
+            self.documents_succeeded += 1;
+        } else {
+            self.documents_failed += 1;
+        }
+        if document.report.warning.is_some() {
+            self.documents_with_warnings += 1;
+        }
+    }
 }
 
 /// A failed document in the report.
@@ -110,7 +167,7 @@ pub struct FactCounts {
     pub date: usize,
 }
 
-/// Progress after each chunk.
+/// Progress, after each document.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
     /// Documents done.
@@ -130,63 +187,137 @@ pub struct Processed {
     pub facts: Vec<Fact>,
 }
 
-fn process(pipeline: &Pipeline, item: Item) -> Processed {
-    match item {
-        Item::Failed(f) => Processed {
-            report: DocumentReport {
-                document: f.document,
-                status: "failed",
-                facts: 0,
-                bytes: f.bytes,
-                encoding: "",
-                ref_date: None,
-                ref_date_source: None,
-                reason: Some(f.reason),
-            },
-            original: String::new(),
-            facts: Vec::new(),
+fn failed(failure: input::Failure) -> Processed {
+    Processed {
+        report: DocumentReport {
+            document: failure.document,
+            status: "failed",
+            facts: 0,
+            bytes: failure.bytes,
+            encoding: "",
+            ref_date: None,
+            ref_date_source: None,
+            reason: Some(failure.reason),
+            warning: None,
         },
-        Item::Document(raw) => {
-            let empty = raw.text.trim().is_empty();
-            // A bug must cost one document, not the batch: report it as a failure.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                pipeline.run(&raw.id, raw.text.clone(), raw.date)
-            }));
-            let (doc, facts) = match outcome {
-                Ok(done) => done,
-                Err(_) => {
-                    return process(
-                        pipeline,
-                        Item::Failed(input::Failure {
-                            document: raw.id,
-                            reason: "internal error while extracting (please report this document)"
-                                .into(),
-                            bytes: raw.bytes,
-                        }),
-                    )
-                }
-            };
-            Processed {
-                report: DocumentReport {
-                    document: raw.id,
-                    status: "ok",
-                    facts: facts.len(),
-                    bytes: raw.bytes,
-                    encoding: raw.encoding,
-                    ref_date: doc.ref_date.map(|d: Date| d.to_string()),
-                    ref_date_source: Some(doc.ref_date_source),
-                    reason: empty.then(|| "empty document".to_string()),
-                },
-                original: doc.original,
-                facts,
-            }
+        original: String::new(),
+        facts: Vec::new(),
+    }
+}
+
+/// Runs one document through the pipeline. A panic costs that document,
+/// not the batch: it is reported as a failure.
+pub fn process(pipeline: &Pipeline, item: Item) -> Processed {
+    let raw = match item {
+        Item::Failed(failure) => return failed(failure),
+        Item::Document(raw) => raw,
+    };
+    let empty = raw.text.trim().is_empty();
+    let input::RawDocument {
+        id,
+        text,
+        date,
+        bytes,
+        encoding,
+        warning,
+    } = raw;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pipeline.run(&id, text, date)
+    }));
+    let Ok((doc, facts)) = outcome else {
+        return failed(input::Failure {
+            document: id,
+            reason: "internal error while extracting (please report this document)".into(),
+            bytes,
+        });
+    };
+    Processed {
+        report: DocumentReport {
+            document: id,
+            status: "ok",
+            facts: facts.len(),
+            bytes,
+            encoding,
+            ref_date: doc.ref_date.map(|d: Date| d.to_string()),
+            ref_date_source: Some(doc.ref_date_source),
+            reason: empty.then(|| "empty document".to_string()),
+            warning,
+        },
+        original: doc.original,
+        facts,
+    }
+}
+
+/// Documents and bytes between the reader and the sink.
+struct Window {
+    state: Mutex<WindowState>,
+    changed: Condvar,
+    most_documents: usize,
+    most_bytes: usize,
+}
+
+#[derive(Default)]
+struct WindowState {
+    documents: usize,
+    bytes: usize,
+    closed: bool,
+}
+
+impl Window {
+    fn new(most_documents: usize, most_bytes: usize) -> Self {
+        Window {
+            state: Mutex::new(WindowState::default()),
+            changed: Condvar::new(),
+            most_documents: most_documents.max(1),
+            most_bytes,
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, WindowState> {
+        // A poisoned lock only means another thread panicked; the counts are
+        // still right.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits for room for a document of `bytes`; false once closed.
+    fn enter(&self, bytes: usize) -> bool {
+        let mut state = self.lock();
+        while !state.closed
+            && state.documents > 0
+            && (state.documents >= self.most_documents
+                || state.bytes.saturating_add(bytes) > self.most_bytes)
+        {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        if state.closed {
+            return false;
+        }
+        state.documents += 1;
+        state.bytes += bytes;
+        true
+    }
+
+    fn leave(&self, bytes: usize) {
+        let mut state = self.lock();
+        state.documents -= 1;
+        state.bytes -= bytes;
+        self.changed.notify_all();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all();
     }
 }
 
 /// Runs every source through the pipeline. `sink` receives each document
 /// (its report, original text and facts) in input order; `progress` is told
-/// after each chunk.
+/// after each one. Fails with the sink's error, or with
+/// [`io::ErrorKind::Interrupted`] when [`RunOptions::cancel`] is set.
 pub fn run(
     sources: &[Source],
     options: &RunOptions,
@@ -194,85 +325,348 @@ pub fn run(
     progress: &mut dyn FnMut(Progress),
 ) -> io::Result<Report> {
     let started = Instant::now();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.max(1))
-        .build()
-        .map_err(io::Error::other)?;
     options.pipeline.warm_up();
-    let mut report = Report {
-        documents_seen: 0,
-        documents_succeeded: 0,
-        documents_failed: 0,
-        failures: Vec::new(),
-        facts: FactCounts::default(),
-        input_bytes: 0,
-        seconds: 0.0,
-        documents: Vec::new(),
-    };
-    let mut items = sources
-        .iter()
-        .flat_map(|s| input::read(s, options.decoding));
-    let streaming = sources.iter().any(|s| matches!(s, Source::Stdin));
-    let chunk_documents = if streaming {
-        (options.threads * 2).max(1)
-    } else {
-        options.chunk_documents.max(1)
-    };
-    loop {
-        let mut chunk = Vec::new();
-        let mut bytes = 0usize;
-        for item in items.by_ref() {
-            bytes += match &item {
-                Item::Document(d) => d.bytes,
-                Item::Failed(f) => f.bytes,
-            };
-            chunk.push(item);
-            if chunk.len() >= chunk_documents || bytes >= options.chunk_bytes {
-                break;
-            }
+    let cancel = options.cancel.clone().unwrap_or_default();
+    let window = Arc::new(Window::new(
+        options.in_flight_documents,
+        options.in_flight_bytes,
+    ));
+    let (work_sender, work) = mpsc::channel::<(usize, Item)>();
+    let work = Mutex::new(work);
+    let (done_sender, done) = mpsc::channel::<(usize, Processed)>();
+
+    // The reader is not joined: it may be blocked reading stdin when the run
+    // stops (a closed pipe, Ctrl-C), and must not hold the run up.
+    {
+        let sources = sources.to_vec();
+        let decoding = options.decoding;
+        let window = Arc::clone(&window);
+        let cancel = Arc::clone(&cancel);
+        std::thread::Builder::new()
+            .name("zhfacts-reader".into())
+            .spawn(move || {
+                let items = sources.iter().flat_map(|s| input::read(s, decoding));
+                for (sequence, item) in items.enumerate() {
+                    if cancel.load(Ordering::Relaxed) || !window.enter(item.bytes()) {
+                        break;
+                    }
+                    if work_sender.send((sequence, item)).is_err() {
+                        break;
+                    }
+                }
+            })?;
+    }
+
+    let mut report = Report::default();
+    let outcome = std::thread::scope(|scope| -> io::Result<()> {
+        for _ in 0..options.threads.max(1) {
+            let done_sender = done_sender.clone();
+            let (work, cancel, pipeline) = (&work, &cancel, &options.pipeline);
+            let window = &window;
+            scope.spawn(move || loop {
+                // Waits in short steps: the reader may be blocked on stdin
+                // when the run stops, and must not keep the workers.
+                let next = work
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .recv_timeout(Duration::from_millis(50));
+                if cancel.load(Ordering::Relaxed) || window.is_closed() {
+                    break;
+                }
+                let (sequence, item) = match next {
+                    Ok(next) => next,
+                    Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                };
+                if done_sender
+                    .send((sequence, process(pipeline, item)))
+                    .is_err()
+                {
+                    break;
+                }
+            });
         }
-        if chunk.is_empty() {
-            break;
-        }
-        let processed: Vec<Processed> = if options.threads <= 1 {
-            chunk
-                .into_iter()
-                .map(|item| process(&options.pipeline, item))
-                .collect()
-        } else {
-            pool.install(|| {
-                chunk
-                    .into_par_iter()
-                    .map(|item| process(&options.pipeline, item))
-                    .collect()
-            })
-        };
-        for p in processed {
-            sink(&p)?;
-            let counts = count_by_kind(&p.facts);
-            report.facts.money += counts[0];
-            report.facts.percent += counts[1];
-            report.facts.quantity += counts[2];
-            report.facts.date += counts[3];
-            report.facts.total += p.facts.len();
-            report.documents_seen += 1;
-            report.input_bytes += p.report.bytes;
-            if p.report.status == "ok" {
-                report.documents_succeeded += 1;
-            } else {
-                report.documents_failed += 1;
-                report.failures.push(Failure {
-                    document: p.report.document.clone(),
-                    reason: p.report.reason.clone().unwrap_or_default(),
+        drop(done_sender);
+        // Whatever way this ends, the reader and the workers stop.
+        let _close = CloseOnDrop(&window);
+        let mut waiting = BTreeMap::new();
+        let mut next = 0usize;
+        for (sequence, processed) in &done {
+            waiting.insert(sequence, processed);
+            while let Some(processed) = waiting.remove(&next) {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(interrupted());
+                }
+                sink(&processed)?;
+                report.add(&processed);
+                window.leave(processed.report.bytes);
+                next += 1;
+                progress(Progress {
+                    documents: report.documents_seen,
+                    bytes: report.input_bytes,
                 });
             }
-            report.documents.push(p.report);
         }
-        progress(Progress {
-            documents: report.documents_seen,
-            bytes: report.input_bytes,
-        });
-    }
+        if cancel.load(Ordering::Relaxed) {
+            return Err(interrupted());
+        }
+        Ok(())
+    });
+    outcome?;
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     Ok(report)
+}
+
+struct CloseOnDrop<'a>(&'a Window);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+fn interrupted() -> io::Error {
+    io::Error::new(io::ErrorKind::Interrupted, "interrupted")
+}
+
+/// Writes report.json in bounded memory: each document's entry goes to a
+/// temporary file as it comes, and [`ReportWriter::finish`] writes the
+/// totals, then the failures, then every document, in input order.
+///
+/// ```json
+/// {
+///   "documents_seen": 2,
+///   …
+///   "failures": [
+///     {"document":"bad.txt","reason":"binary file (NUL bytes), not text"}
+///   ],
+///   "documents": [
+///     {"document":"bad.txt","status":"failed",…},
+///     {"document":"good.txt","status":"ok","facts":1,…}
+///   ]
+/// }
+/// ```
+pub struct ReportWriter {
+    documents: BufWriter<File>,
+    failures: BufWriter<File>,
+    documents_path: PathBuf,
+    failures_path: PathBuf,
+}
+
+impl ReportWriter {
+    /// Starts a report that will be written to `path`; its temporary files
+    /// sit beside it (`<path>.documents.partial`, `<path>.failures.partial`).
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let documents_path = with_suffix(path, ".documents.partial");
+        let failures_path = with_suffix(path, ".failures.partial");
+        Ok(ReportWriter {
+            documents: BufWriter::new(File::create(&documents_path)?),
+            failures: BufWriter::new(File::create(&failures_path)?),
+            documents_path,
+            failures_path,
+        })
+    }
+
+    /// Records one document.
+    pub fn add(&mut self, document: &DocumentReport) -> io::Result<()> {
+        serde_json::to_writer(&mut self.documents, document)?;
+        self.documents.write_all(b"\n")?;
+        if document.status != "ok" {
+            serde_json::to_writer(
+                &mut self.failures,
+                &Failure {
+                    document: document.document.clone(),
+                    reason: document.reason.clone().unwrap_or_default(),
+                },
+            )?;
+            self.failures.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    /// Writes the whole report to `out` and removes the temporary files.
+    pub fn finish(mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        self.documents.flush()?;
+        self.failures.flush()?;
+        let head = serde_json::to_string_pretty(report)?;
+        let head = head
+            .strip_suffix("\n}")
+            .expect("a struct serializes to an object");
+        out.write_all(head.as_bytes())?;
+        for (name, path) in [
+            ("failures", &self.failures_path),
+            ("documents", &self.documents_path),
+        ] {
+            write!(out, ",\n  \"{name}\": [")?;
+            let mut first = true;
+            for line in BufReader::new(File::open(path)?).lines() {
+                out.write_all(if first { b"\n    " } else { b",\n    " })?;
+                out.write_all(line?.as_bytes())?;
+                first = false;
+            }
+            out.write_all(if first { b"]" } else { b"\n  ]" })?;
+        }
+        out.write_all(b"\n}\n")?;
+        self.discard();
+        Ok(())
+    }
+
+    /// Removes the temporary files (an interrupted run).
+    pub fn discard(self) {
+        drop(self.documents);
+        drop(self.failures);
+        let _ = fs::remove_file(&self.documents_path);
+        let _ = fs::remove_file(&self.failures_path);
+    }
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jsonl_source(dir: &Path, lines: &[String]) -> Source {
+        let path = dir.join("docs.jsonl");
+        fs::write(&path, lines.join("\n")).unwrap();
+        Source::JsonLines { path }
+    }
+
+    fn run_collect(sources: &[Source], options: &RunOptions) -> (Vec<String>, Report) {
+        let mut out = Vec::new();
+        let report = run(
+            sources,
+            options,
+            &mut |doc| {
+                out.push(format!("{}:{}", doc.report.document, doc.facts.len()));
+                Ok(())
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        (out, report)
+    }
+
+    #[test]
+    fn output_is_in_input_order_whatever_the_threads_and_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines: Vec<String> = (0..60)
+            .map(|i| {
+                let text = "总投资600亿元，增长5%。".repeat(1 + (i * 7) % 13);
+                format!("{{\"id\":\"d{i}\",\"text\":\"{text}\"}}")
+            })
+            .collect();
+        let sources = [jsonl_source(dir.path(), &lines)];
+        let (one, report) = run_collect(&sources, &RunOptions::default());
+        assert_eq!(one.len(), 60);
+        assert_eq!(one[0], "d0:2");
+        assert_eq!(report.documents_succeeded, 60);
+        for (threads, documents, bytes) in [(2, 64, 16 << 20), (3, 1, 0), (2, 3, 100)] {
+            let options = RunOptions {
+                threads,
+                in_flight_documents: documents,
+                in_flight_bytes: bytes,
+                ..RunOptions::default()
+            };
+            assert_eq!(
+                run_collect(&sources, &options).0,
+                one,
+                "{threads} {documents}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cancelled_run_is_interrupted() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources = [jsonl_source(
+            dir.path(),
+            &["{\"text\":\"总投资600亿元\"}".to_string()],
+        )];
+        let options = RunOptions {
+            cancel: Some(Arc::new(AtomicBool::new(true))),
+            ..RunOptions::default()
+        };
+        let error = run(&sources, &options, &mut |_| Ok(()), &mut |_| {}).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::Interrupted);
+    }
+
+    #[test]
+    fn a_sink_error_stops_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines: Vec<String> = (0..500)
+            .map(|i| format!("{{\"text\":\"{i}元\"}}"))
+            .collect();
+        let sources = [jsonl_source(dir.path(), &lines)];
+        let options = RunOptions {
+            threads: 2,
+            ..RunOptions::default()
+        };
+        let mut seen = 0;
+        let error = run(
+            &sources,
+            &options,
+            &mut |_| {
+                seen += 1;
+                Err(io::ErrorKind::BrokenPipe.into())
+            },
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert_eq!((error.kind(), seen), (io::ErrorKind::BrokenPipe, 1));
+    }
+
+    #[test]
+    fn report_writer_splices_documents_after_the_totals() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        let mut writer = ReportWriter::create(&path).unwrap();
+        let ok = process(
+            &Pipeline::default(),
+            Item::Document(input::RawDocument {
+                id: "a".into(),
+                text: "总投资600亿元".into(),
+                date: None,
+                bytes: 17,
+                encoding: "UTF-8",
+                warning: None,
+            }),
+        );
+        let bad = failed(input::Failure {
+            document: "b".into(),
+            reason: "binary".into(),
+            bytes: 3,
+        });
+        let mut report = Report::default();
+        for doc in [&ok, &bad] {
+            writer.add(&doc.report).unwrap();
+            report.add(doc);
+        }
+        let mut out = Vec::new();
+        writer.finish(&report, &mut out).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json["documents_seen"], 2);
+        assert_eq!(json["facts"]["money"], 1);
+        assert_eq!(json["failures"][0]["reason"], "binary");
+        assert_eq!(json["documents"][0]["facts"], 1);
+        assert_eq!(json["documents"][1]["status"], "failed");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "temp files removed"
+        );
+
+        let empty = ReportWriter::create(&path).unwrap();
+        let mut out = Vec::new();
+        empty.finish(&Report::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.ends_with("  \"failures\": [],\n  \"documents\": []\n}\n"),
+            "{text}"
+        );
+    }
 }

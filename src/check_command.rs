@@ -39,6 +39,10 @@ pub struct CheckArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Also write the differences as a page (misses, spurious facts and
+    /// wrong attributes highlighted in their sentences).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Write this run's facts as the gold set (one file per document in
     /// the --gold folder), to be reviewed as a git diff.
     #[arg(long, requires = "gold")]
@@ -126,6 +130,29 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         writeln!(out)?;
     } else {
         write!(out, "{}", report.render(io::stdout().is_terminal()))?;
+    }
+    if let Some(path) = &args.html {
+        let notes: Vec<String> = report
+            .kinds
+            .iter()
+            .map(|(kind, s)| {
+                format!(
+                    "{kind}: gold {}, predicted {}, matched {}, F1 {:.1}%",
+                    s.gold,
+                    s.predicted,
+                    s.matched,
+                    s.f1 * 100.0
+                )
+            })
+            .collect();
+        let mut page = Vec::new();
+        zhfacts::review::write_items_page(
+            &mut page,
+            "zhfacts check",
+            &notes,
+            &zhfacts::review::check_items(&report),
+        )?;
+        std::fs::write(path, page).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let passed = match args.min_f1 {
         Some(min) => report.meets(min),

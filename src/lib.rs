@@ -33,6 +33,7 @@ pub mod normalize;
 pub mod offsets;
 pub mod output;
 pub mod reflow;
+pub mod review;
 pub mod segment;
 
 pub use calendar::Date;

@@ -1,18 +1,23 @@
 //! The `zhfacts` command line: parse flags, call the library, map errors to
-//! exit codes (0 ok, 1 `check` found differences, 2 an error).
+//! exit codes (0 ok, 1 `check` found differences, 2 an error, 130
+//! interrupted).
 
 mod check_command;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use zhfacts::batch::{self, RunOptions};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use zhfacts::batch::{self, ReportWriter, RunOptions};
 use zhfacts::input::{self, Decoding};
 use zhfacts::normalize::Converter;
 use zhfacts::output::{fact_json, CsvStyle, CsvWriter};
+use zhfacts::review::ReviewWriter;
 use zhfacts::{Date, Pipeline, Stage};
 
 /// Turn Chinese news articles into numeric facts: money, percentages,
@@ -33,7 +38,8 @@ Examples:
   zhfacts text article.txt --stage reflow  see the text a stage produces
 
 Exit codes: 0 ok; 1 check found differences; 2 a document or file failed
-(the others are still processed and written).";
+(the others are still processed and written); 130 interrupted (Ctrl-C), no
+output file written.";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -79,6 +85,10 @@ struct ExtractArgs {
     /// Write facts.csv with a byte order mark, for Excel on Windows.
     #[arg(long)]
     excel: bool,
+    /// Do not write review.html (the page that shows each fact in its
+    /// article).
+    #[arg(long)]
+    no_review: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -113,6 +123,7 @@ fn main() -> ExitCode {
         jobs: None,
         quiet: false,
         excel: false,
+        no_review: false,
         common: CommonArgs {
             ref_date: None,
             encoding: None,
@@ -127,6 +138,12 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if is_interrupted(&err) => {
+            eprintln!(
+                "zhfacts: interrupted before the end: no output file was written or replaced"
+            );
+            ExitCode::from(130)
+        }
         Err(err) => {
             eprintln!("zhfacts: {err:#}");
             ExitCode::from(2)
@@ -139,6 +156,83 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+fn is_interrupted(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::Interrupted)
+    })
+}
+
+/// Ctrl-C (or SIGTERM) sets the flag: the run stops after the documents in
+/// hand and removes its partial files. A second Ctrl-C exits at once.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = Arc::clone(&flag);
+    // No handler (it cannot be installed) only means Ctrl-C kills the process
+    // the default way: the output files are still never left truncated.
+    let _ = ctrlc::set_handler(move || {
+        if handler_flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    flag
+}
+
+/// A progress bar on stderr: documents and MB done, rate, ETA (a spinner for
+/// stdin). Hidden unless `show`.
+fn progress_bar(sources: &[input::Source], show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let total: Option<u64> = sources
+        .iter()
+        .map(|source| match source {
+            input::Source::Text { path, .. } | input::Source::JsonLines { path } => {
+                Some(fs::metadata(path).map_or(0, |m| m.len()))
+            }
+            input::Source::Stdin => None,
+            _ => Some(0),
+        })
+        .sum();
+    let (bar, template) = match total {
+        Some(total) => (
+            ProgressBar::new(total),
+            "{msg} {decimal_bytes}/{decimal_total_bytes} [{wide_bar}] {decimal_bytes_per_sec}, ETA {eta}",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {msg} {decimal_bytes} {decimal_bytes_per_sec}, {elapsed}",
+        ),
+    };
+    bar.set_style(
+        ProgressStyle::with_template(template)
+            .expect("the template is valid")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Removes what an unfinished run leaves in `dir`: the `.partial` files of
+/// our outputs.
+struct PartialFiles<'a>(&'a Path);
+
+impl Drop for PartialFiles<'_> {
+    fn drop(&mut self) {
+        let Ok(entries) = fs::read_dir(self.0) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = ["facts.", "report.json", "review.html"]
+                .iter()
+                .any(|prefix| name.starts_with(prefix));
+            if ours && name.ends_with(".partial") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 fn decoding(common: &CommonArgs) -> Result<Decoding> {
@@ -167,32 +261,45 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         },
         threads,
         decoding: decoding(&args.common)?,
+        cancel: Some(interrupt_flag()),
         ..RunOptions::default()
     };
     let show_progress = !args.quiet && io::IsTerminal::is_terminal(&io::stderr());
+    let bar = progress_bar(&sources, show_progress);
     let mut progress = |p: batch::Progress| {
-        if show_progress {
-            eprint!(
-                "\rzhfacts: {} documents, {:.1} MB",
-                p.documents,
-                p.bytes as f64 / 1e6
-            );
+        bar.set_position(p.bytes as u64);
+        bar.set_message(format!("{} documents", p.documents));
+    };
+    // Failures (and warnings) are told as they happen: a long run need not
+    // end for them to be seen.
+    let tell = |doc: &batch::Processed| {
+        let r = &doc.report;
+        if r.status != "ok" {
+            let reason = r.reason.as_deref().unwrap_or_default();
+            bar.suspend(|| eprintln!("zhfacts: {}: {reason}", r.document));
+        } else if let (Some(warning), false) = (&r.warning, args.quiet) {
+            bar.suspend(|| eprintln!("zhfacts: {}: warning: {warning}", r.document));
         }
     };
 
     let report = if args.output.as_os_str() == "-" {
         let stdout = io::stdout();
-        let mut out = stdout.lock();
+        // Flushed after each document: a filter answers each one at once.
+        let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
         let mut sink = |doc: &batch::Processed| -> io::Result<()> {
+            tell(doc);
             for f in &doc.facts {
                 writeln!(out, "{}", fact_json(f))?;
             }
             out.flush()
         };
-        batch::run(&sources, &options, &mut sink, &mut progress)?
+        batch::run(&sources, &options, &mut sink, &mut progress)
+            .inspect_err(|_| bar.finish_and_clear())?
     } else {
         let dir = &args.output;
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // However this ends (error, Ctrl-C), no `.partial` file stays behind.
+        let _partial_files = PartialFiles(dir);
         let csv_path = dir.join("facts.csv");
         let jsonl_path = dir.join("facts.jsonl");
         let report_path = dir.join("report.json");
@@ -204,14 +311,38 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         let mut csv = CsvWriter::new(BufWriter::new(create_temp(&csv_path)?), style)
             .with_context(|| format!("cannot write {}", csv_path.display()))?;
         let mut jsonl = BufWriter::new(create_temp(&jsonl_path)?);
+        let mut documents = ReportWriter::create(&report_path)
+            .with_context(|| format!("cannot write {}", report_path.display()))?;
+        let review_path = dir.join("review.html");
+        // The page's documents wait in a scratch file, so the summary can go
+        // on top without keeping every original text in memory.
+        let review_parts = dir.join("review.html.documents.partial");
+        let mut review = if args.no_review {
+            None
+        } else {
+            let parts = File::options()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&review_parts)
+                .with_context(|| format!("cannot write {}", review_parts.display()))?;
+            Some(ReviewWriter::new(parts))
+        };
         let mut sink = |doc: &batch::Processed| -> io::Result<()> {
+            tell(doc);
+            documents.add(&doc.report)?;
             for f in &doc.facts {
                 csv.write(f)?;
                 writeln!(jsonl, "{}", fact_json(f))?;
             }
+            if let Some(review) = review.as_mut() {
+                review.add(doc)?;
+            }
             Ok(())
         };
-        let report = batch::run(&sources, &options, &mut sink, &mut progress)?;
+        let report = batch::run(&sources, &options, &mut sink, &mut progress)
+            .inspect_err(|_| bar.finish_and_clear())?;
         csv.finish()?
             .flush()
             .with_context(|| format!("cannot write {}", csv_path.display()))?;
@@ -219,28 +350,43 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             .flush()
             .with_context(|| format!("cannot write {}", jsonl_path.display()))?;
         let mut report_file = BufWriter::new(create_temp(&report_path)?);
-        serde_json::to_writer_pretty(&mut report_file, &report)?;
-        writeln!(report_file)?;
-        report_file.flush()?;
+        documents
+            .finish(&report, &mut report_file)
+            .and_then(|()| report_file.flush())
+            .with_context(|| format!("cannot write {}", report_path.display()))?;
         drop(report_file);
+        let mut renames = vec![&csv_path, &jsonl_path, &report_path];
+        if let Some(review) = review {
+            let mut page = BufWriter::new(create_temp(&review_path)?);
+            review
+                .finish(&mut page)
+                .with_context(|| format!("cannot write {}", review_path.display()))?;
+            drop(page);
+            fs::remove_file(&review_parts)
+                .with_context(|| format!("cannot remove {}", review_parts.display()))?;
+            renames.push(&review_path);
+        } else if review_path.exists() {
+            // A page from an earlier run would contradict the new facts.
+            fs::remove_file(&review_path)
+                .with_context(|| format!("cannot remove {}", review_path.display()))?;
+        }
         // Rename only at the end: an interrupted run leaves the old files
         // (or none), never a truncated one that looks complete.
-        for path in [&csv_path, &jsonl_path, &report_path] {
+        for path in renames {
             fs::rename(temp_path(path), path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         report
     };
-    if show_progress {
-        eprintln!();
-    }
-    for failure in &report.failures {
-        eprintln!("zhfacts: {}: {}", failure.document, failure.reason);
-    }
+    bar.finish_and_clear();
     if !args.quiet {
         eprintln!(
-            "zhfacts: {} documents ({} failed), {} facts in {:.2} s",
-            report.documents_seen, report.documents_failed, report.facts.total, report.seconds
+            "zhfacts: {} documents ({} failed, {} with warnings), {} facts in {:.2} s",
+            report.documents_seen,
+            report.documents_failed,
+            report.documents_with_warnings,
+            report.facts.total,
+            report.seconds
         );
     }
     Ok(if report.documents_failed > 0 {

@@ -1,0 +1,246 @@
+//! Throughput at scale, in one run: zhfacts against plain jieba-rs.
+//!
+//! ```sh
+//! cargo run --release --example throughput -- [FILES_MB] [JSONL_MB] [DIR]
+//! cargo run --release --example throughput -- 200 1000   # the issue's sizes
+//! ```
+//!
+//! Generates a corpus from `corpus/*.txt` in DIR (default: a temporary
+//! folder, removed at the end): FILES_MB (default 50) of article files and,
+//! if JSONL_MB > 0 (default 0), a JSON Lines file of that size. Then it
+//! measures, over the article files:
+//! - start-up: dictionaries loaded and one tiny document extracted;
+//! - jieba-rs `cut` with HMM, one thread, over the same texts (the reference);
+//! - `zhfacts extract` with `-j1` and `-j2` (the library's batch runner with
+//!   the CLI's CSV and JSON Lines writers), their MB/s, the ratio of `-j1`
+//!   to jieba, the `-j1`→`-j2` scaling, and that both outputs are
+//!   byte-identical;
+//! - `zhfacts extract` `-j2` over the JSON Lines file.
+//!
+//! MB are 10^6 bytes of input text. Peak memory of the CLI over the JSON
+//! Lines file is measured outside, with `/usr/bin/time -v zhfacts extract
+//! DIR/big.jsonl -o OUT` (the README's Performance section).
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use zhfacts::batch::{self, RunOptions};
+use zhfacts::input::{self, Source};
+use zhfacts::output::{fact_json, CsvStyle, CsvWriter};
+
+const MB: f64 = 1e6;
+
+fn main() -> io::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |i: usize, default: f64| -> f64 {
+        args.get(i)
+            .map(|a| a.parse().expect("sizes are numbers of MB"))
+            .unwrap_or(default)
+    };
+    let (files_mb, jsonl_mb) = (number(0, 50.0), number(1, 0.0));
+    let temp;
+    let dir = match args.get(2) {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            temp = tempfile::tempdir()?;
+            temp.path().to_path_buf()
+        }
+    };
+
+    let started = Instant::now();
+    let tiny = dir.join("tiny.txt");
+    fs::create_dir_all(&dir)?;
+    fs::write(&tiny, "总投资600亿元。")?;
+    let (facts, _) = extract(&[tiny], 1, None)?;
+    assert_eq!(facts, 1);
+    println!(
+        "start-up (dictionaries + one tiny document, in-process): {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+
+    let articles = corpus_articles()?;
+    let folder = dir.join("articles");
+    let (files, bytes) = write_articles(&articles, &folder, files_mb)?;
+    println!(
+        "corpus: {} articles → {files} files, {:.1} MB in {}",
+        articles.len(),
+        bytes as f64 / MB,
+        folder.display()
+    );
+
+    let jieba = jieba_cut(&folder)?;
+    println!("jieba-rs cut (HMM), 1 thread:  {jieba:7.2} MB/s");
+    let mut rates = Vec::new();
+    for threads in [1, 2] {
+        let out = dir.join(format!("out-j{threads}"));
+        let (facts, seconds) = extract(std::slice::from_ref(&folder), threads, Some(&out))?;
+        let rate = bytes as f64 / MB / seconds;
+        println!("zhfacts extract -j{threads}:          {rate:7.2} MB/s  ({facts} facts, {seconds:.1} s)");
+        rates.push(rate);
+    }
+    println!(
+        "zhfacts -j1 / jieba cut:        {:7.2}×\nscaling -j1 → -j2:              {:7.2}×",
+        rates[0] / jieba,
+        rates[1] / rates[0]
+    );
+    for name in ["facts.csv", "facts.jsonl"] {
+        let same = same_bytes(
+            &dir.join("out-j1").join(name),
+            &dir.join("out-j2").join(name),
+        )?;
+        println!(
+            "{name} -j1 vs -j2:            {}",
+            if same { "byte-identical" } else { "DIFFERENT" }
+        );
+        assert!(same, "{name} differs between -j1 and -j2");
+    }
+
+    if jsonl_mb > 0.0 {
+        let path = dir.join("big.jsonl");
+        let (documents, bytes) = write_jsonl(&articles, &path, jsonl_mb)?;
+        let (facts, seconds) =
+            extract(std::slice::from_ref(&path), 2, Some(&dir.join("out-jsonl")))?;
+        println!(
+            "JSON Lines: {documents} documents, {:.1} MB in {}\nzhfacts extract big.jsonl -j2: {:7.2} MB/s  ({facts} facts, {seconds:.1} s)",
+            bytes as f64 / MB,
+            path.display(),
+            bytes as f64 / MB / seconds
+        );
+    }
+    Ok(())
+}
+
+/// The corpus articles' texts.
+fn corpus_articles() -> io::Result<Vec<String>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    paths.retain(|p| p.extension().is_some_and(|e| e == "txt"));
+    paths.sort();
+    paths.iter().map(fs::read_to_string).collect()
+}
+
+/// Copies of the articles, each with a heading of its own, until `mb`.
+fn write_articles(articles: &[String], folder: &Path, mb: f64) -> io::Result<(usize, usize)> {
+    fs::create_dir_all(folder)?;
+    let (mut files, mut bytes) = (0, 0);
+    while (bytes as f64) < mb * MB {
+        let text = format!("第{files}篇\n\n{}", articles[files % articles.len()]);
+        fs::write(folder.join(format!("{files:07}.txt")), &text)?;
+        files += 1;
+        bytes += text.len();
+    }
+    Ok((files, bytes))
+}
+
+/// The articles as JSON Lines records, dated, until `mb`.
+fn write_jsonl(articles: &[String], path: &Path, mb: f64) -> io::Result<(usize, usize)> {
+    let mut out = BufWriter::new(File::create(path)?);
+    let (mut documents, mut bytes) = (0, 0);
+    while (bytes as f64) < mb * MB {
+        let record = serde_json::json!({
+            "id": format!("doc{documents}"),
+            "date": "2020-12-10",
+            "text": articles[documents % articles.len()],
+        });
+        let line = record.to_string() + "\n";
+        out.write_all(line.as_bytes())?;
+        documents += 1;
+        bytes += line.len();
+    }
+    out.flush()?;
+    Ok((documents, bytes))
+}
+
+/// jieba-rs `cut` with HMM over every file of `folder`, one thread: MB/s
+/// (reading the files is not timed).
+fn jieba_cut(folder: &Path) -> io::Result<f64> {
+    let jieba = zhfacts::segment::jieba();
+    let mut paths: Vec<PathBuf> = fs::read_dir(folder)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    paths.sort();
+    let (mut bytes, mut seconds, mut words) = (0usize, 0f64, 0usize);
+    for path in paths {
+        let text = fs::read_to_string(path)?;
+        let started = Instant::now();
+        words += jieba.cut(&text, true).len();
+        seconds += started.elapsed().as_secs_f64();
+        bytes += text.len();
+    }
+    assert!(words > 0);
+    Ok(bytes as f64 / MB / seconds)
+}
+
+/// Runs extraction over `inputs` as `zhfacts extract` does, writing
+/// facts.csv and facts.jsonl to `out` (or nowhere): facts and seconds.
+fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result<(usize, f64)> {
+    let sources: Vec<Source> = input::expand(inputs).map_err(io::Error::other)?;
+    let options = RunOptions {
+        threads,
+        ..RunOptions::default()
+    };
+    let started = Instant::now();
+    let mut facts = 0;
+    let mut writers = match out {
+        Some(dir) => {
+            fs::create_dir_all(dir)?;
+            let csv = CsvWriter::new(
+                BufWriter::new(File::create(dir.join("facts.csv"))?),
+                CsvStyle::Plain,
+            )?;
+            let jsonl = BufWriter::new(File::create(dir.join("facts.jsonl"))?);
+            Some((csv, jsonl))
+        }
+        None => None,
+    };
+    let report = batch::run(
+        &sources,
+        &options,
+        &mut |doc| {
+            facts += doc.facts.len();
+            if let Some((csv, jsonl)) = writers.as_mut() {
+                for fact in &doc.facts {
+                    csv.write(fact)?;
+                    writeln!(jsonl, "{}", fact_json(fact))?;
+                }
+            }
+            Ok(())
+        },
+        &mut |_| {},
+    )?;
+    if let Some((csv, mut jsonl)) = writers {
+        csv.finish()?.flush()?;
+        jsonl.flush()?;
+    }
+    assert_eq!(report.documents_failed, 0);
+    Ok((facts, started.elapsed().as_secs_f64()))
+}
+
+fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
+    let (mut a, mut b) = (File::open(a)?, File::open(b)?);
+    let (mut x, mut y) = (vec![0; 1 << 20], vec![0; 1 << 20]);
+    loop {
+        let n = read_full(&mut a, &mut x)?;
+        let m = read_full(&mut b, &mut y)?;
+        if n != m || x[..n] != y[..m] {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}

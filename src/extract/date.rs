@@ -257,7 +257,9 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
         if matches!(c, '，' | '。' | '；' | '：' | '！' | '？') {
             ctx.clause_year = None;
         }
-        if could_start(c) {
+        // The tense window is the same for every position of a clause:
+        // read it once per clause, not once per candidate character.
+        if i == 0 || line[..i].ends_with(['，', '。', '；', '：', '！', '？']) {
             ctx.looks_ahead = looks_ahead(look_ahead_window(line, i));
         }
         if could_start(c)

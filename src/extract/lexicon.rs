@@ -75,16 +75,17 @@ impl<T: Copy> WordTable<T> {
 
     /// The longest word at the start of `text`: (its byte length, value).
     pub fn longest_prefix(&self, text: &str) -> Option<(usize, T)> {
-        let ends: Vec<usize> = text
-            .char_indices()
-            .skip(1)
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()))
-            .take(self.max_chars)
-            .collect();
-        ends.into_iter()
+        // Candidate ends on the stack: this runs for every number found.
+        let mut ends = [0usize; 16];
+        let mut count = 0;
+        for (i, c) in text.char_indices().take(self.max_chars.min(ends.len())) {
+            ends[count] = i + c.len_utf8();
+            count += 1;
+        }
+        ends[..count]
+            .iter()
             .rev()
-            .find_map(|end| self.words.get(&text[..end]).map(|&v| (end, v)))
+            .find_map(|&end| self.words.get(&text[..end]).map(|&v| (end, v)))
     }
 
     /// The longest word at the end of `text`: (its byte length, value).

@@ -262,12 +262,21 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
         if i == 0 || line[..i].ends_with(['，', '。', '；', '：', '！', '？']) {
             ctx.looks_ahead = looks_ahead(look_ahead_window(line, i));
         }
-        if could_start(c)
-            && !glued_to_number(line, i)
-            && !super::amount::inside_non_fact(line, &(i..i + c.len_utf8()))
-        {
+        if could_start(c) && !glued_to_number(line, i) {
+            // Non-fact words (五月天) are checked only once a date is read:
+            // the check costs more than the reading.
+            let saved = ctx.clone();
             let mut reader = Reader { line, ctx };
-            if let Some(mut fact) = reader.date_or_range(i) {
+            let read = reader.date_or_range(i);
+            let read = match read {
+                Some(f) if super::amount::inside_non_fact(line, &(i..i + c.len_utf8())) => {
+                    let _ = f;
+                    *reader.ctx = saved;
+                    None
+                }
+                other => other,
+            };
+            if let Some(mut fact) = read {
                 if fact.span.end > i {
                     let value = fact.value.clone();
                     // 上年 and 次年 count from the year named, they name none.

@@ -23,6 +23,7 @@ pub mod numerals;
 use crate::document::{Document, Fact, Kind, ParagraphKind, Qualifier};
 use crate::offsets::byte_to_char_offsets;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// A fact found in one paragraph, before offsets are mapped.
 struct Found {
@@ -114,16 +115,27 @@ const MAINLAND: &[&str] = &[
     "全市",
 ];
 
-fn count_words(text: &str, words: &[&str]) -> usize {
-    words.iter().map(|w| text.matches(w).count()).sum()
+/// One regex per word list: a single literal-search pass over an article
+/// instead of one `str::matches` pass per word.
+fn word_regex(words: &[&str]) -> regex::Regex {
+    let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    regex::Regex::new(&alternation.join("|")).expect("place words form a regex")
+}
+
+static HONG_KONG_RE: LazyLock<regex::Regex> = LazyLock::new(|| word_regex(HONG_KONG));
+static TAIWAN_RE: LazyLock<regex::Regex> = LazyLock::new(|| word_regex(TAIWAN));
+static MAINLAND_RE: LazyLock<regex::Regex> = LazyLock::new(|| word_regex(MAINLAND));
+
+fn count_words(text: &str, words: &regex::Regex) -> usize {
+    words.find_iter(text).count()
 }
 
 /// The currency of a bare 元 in the whole article: HKD or TWD in articles
 /// about Hong Kong or Taiwan, else CNY.
 fn local_yuan(text: &str) -> &'static str {
-    let hong_kong = count_words(text, HONG_KONG);
-    let taiwan = count_words(text, TAIWAN);
-    let mainland = count_words(text, MAINLAND);
+    let hong_kong = count_words(text, &HONG_KONG_RE);
+    let taiwan = count_words(text, &TAIWAN_RE);
+    let mainland = count_words(text, &MAINLAND_RE);
     if hong_kong >= 3 && hong_kong > taiwan * 2 && hong_kong > mainland {
         "HKD"
     } else if taiwan >= 3 && taiwan > hong_kong * 2 && taiwan > mainland {
@@ -136,13 +148,13 @@ fn local_yuan(text: &str) -> &'static str {
 /// The currency of a bare 元 in one sentence: its own place if it names
 /// one, else the article's.
 fn sentence_yuan(sentence: &str, article: &'static str) -> &'static str {
-    let hong_kong = count_words(sentence, HONG_KONG);
-    let taiwan = count_words(sentence, TAIWAN);
+    let hong_kong = count_words(sentence, &HONG_KONG_RE);
+    let taiwan = count_words(sentence, &TAIWAN_RE);
     if hong_kong > taiwan {
         "HKD"
     } else if taiwan > hong_kong {
         "TWD"
-    } else if count_words(sentence, MAINLAND) > 0 {
+    } else if count_words(sentence, &MAINLAND_RE) > 0 {
         "CNY"
     } else {
         article

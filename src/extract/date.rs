@@ -1564,35 +1564,41 @@ fn mid_stands_alone(line: &str, at: usize) -> bool {
     )
 }
 
-/// 初, 中, 底, 末, 以来 right after a year.
-fn year_qualifier(line: &str, at: usize) -> Option<(Qualifier, usize)> {
-    [
-        ("以来", Qualifier::Since),
-        ("初", Qualifier::Start),
-        ("年初", Qualifier::Start),
-        ("中", Qualifier::Mid),
-        ("底", Qualifier::End),
-        ("末", Qualifier::End),
-    ]
-    .iter()
-    .find(|(w, _)| starts(line, at, w) && (*w != "中" || mid_stands_alone(line, at)))
-    .map(|(w, q)| (*q, w.len()))
+/// Qualifier words after a year: 初, 中, 底, 末, 以来.
+const YEAR_QUALIFIERS: &[(&str, Qualifier)] = &[
+    ("以来", Qualifier::Since),
+    ("初", Qualifier::Start),
+    ("年初", Qualifier::Start),
+    ("中", Qualifier::Mid),
+    ("底", Qualifier::End),
+    ("末", Qualifier::End),
+];
+
+/// Qualifier words after a month: 初, 中旬, 底, 上旬 ….
+const MONTH_QUALIFIERS: &[(&str, Qualifier)] = &[
+    ("上旬", Qualifier::Start),
+    ("中旬", Qualifier::Mid),
+    ("下旬", Qualifier::End),
+    ("初", Qualifier::Start),
+    ("中", Qualifier::Mid),
+    ("底", Qualifier::End),
+    ("末", Qualifier::End),
+];
+
+/// The first word of `table` at `at` (中 only where it stands alone).
+fn qualifier_at(line: &str, at: usize, table: &[(&str, Qualifier)]) -> Option<(Qualifier, usize)> {
+    table
+        .iter()
+        .find(|(w, _)| starts(line, at, w) && (*w != "中" || mid_stands_alone(line, at)))
+        .map(|(w, q)| (*q, w.len()))
 }
 
-/// 初, 中旬, 底, 上旬 … right after a month.
+fn year_qualifier(line: &str, at: usize) -> Option<(Qualifier, usize)> {
+    qualifier_at(line, at, YEAR_QUALIFIERS)
+}
+
 fn month_qualifier(line: &str, at: usize) -> Option<(Qualifier, usize)> {
-    [
-        ("上旬", Qualifier::Start),
-        ("中旬", Qualifier::Mid),
-        ("下旬", Qualifier::End),
-        ("初", Qualifier::Start),
-        ("中", Qualifier::Mid),
-        ("底", Qualifier::End),
-        ("末", Qualifier::End),
-    ]
-    .iter()
-    .find(|(w, _)| starts(line, at, w) && (*w != "中" || mid_stands_alone(line, at)))
-    .map(|(w, q)| (*q, w.len()))
+    qualifier_at(line, at, MONTH_QUALIFIERS)
 }
 
 /// 以来 after a date.

@@ -363,7 +363,8 @@ pub fn run(
             let done_sender = done_sender.clone();
             let (work, cancel, pipeline) = (&work, &cancel, &options.pipeline);
             let window = &window;
-            scope.spawn(move || loop {
+            let worker = std::thread::Builder::new().name("zhfacts-worker".into());
+            worker.spawn_scoped(scope, move || loop {
                 // Waits in short steps: the reader may be blocked on stdin
                 // when the run stops, and must not keep the workers.
                 let next = work
@@ -384,7 +385,7 @@ pub fn run(
                 {
                     break;
                 }
-            });
+            })?;
         }
         drop(done_sender);
         // Whatever way this ends, the reader and the workers stop.

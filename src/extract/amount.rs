@@ -657,7 +657,7 @@ fn read_range(
     }
     let mut low = number.low;
     if suffix.is_none() && !number.has_large_multiplier && second.has_large_multiplier {
-        low *= large_multiplier_of(&line[second_run])?;
+        low = low.checked_mul(large_multiplier_of(&line[second_run])?)?;
     }
     let first = apply_suffix(low, suffix.unwrap_or(&second_suffix));
     let high = apply_suffix(second.high.unwrap_or(second.low), &second_suffix);
@@ -773,9 +773,12 @@ fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
             .and_then(|c| chinese_digit(c).or(c.to_digit(10)))
         {
             let next = after.chars().nth(1);
-            if !next
-                .is_some_and(|n| is_numeral_char(n) || UNITS.longest_prefix(&after[3..]).is_some())
-                && d > 0
+            if !next.is_some_and(|n| {
+                is_numeral_char(n)
+                    || UNITS
+                        .longest_prefix(&after[after.chars().next().map_or(0, char::len_utf8)..])
+                        .is_some()
+            }) && d > 0
             {
                 s.add = Decimal::from(d);
                 s.end += after.chars().next().map_or(0, char::len_utf8);

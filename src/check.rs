@@ -440,11 +440,7 @@ impl CheckReport {
         if !self.wrong.is_empty() {
             out.push_str(&format!("\nwrong attributes ({}):\n", self.wrong.len()));
             for w in &self.wrong {
-                let diffs: Vec<String> = w
-                    .diffs
-                    .iter()
-                    .map(|d| format!("{}: expected {} got {}", d.field, d.expected, d.actual))
-                    .collect();
+                let diffs = describe(&w.diffs, "expected ", " got ");
                 out.push_str(&format!(
                     "  {} {} ({}) {}\n    {}\n",
                     w.fact.kind,
@@ -457,6 +453,14 @@ impl CheckReport {
         }
         out
     }
+}
+
+/// Attribute differences as `field: <before>old<between>new`, one string each.
+fn describe(diffs: &[AttributeDiff], before: &str, between: &str) -> Vec<String> {
+    diffs
+        .iter()
+        .map(|d| format!("{}: {before}{}{between}{}", d.field, d.expected, d.actual))
+        .collect()
 }
 
 /// Reads gold facts from a JSONL file or a folder of them, by document.
@@ -637,11 +641,7 @@ impl BaselineReport {
             }
         }
         for w in &self.changed {
-            let diffs: Vec<String> = w
-                .diffs
-                .iter()
-                .map(|d| format!("{}: {} -> {}", d.field, d.expected, d.actual))
-                .collect();
+            let diffs = describe(&w.diffs, "", " -> ");
             out.push_str(&format!(
                 "~ {} {} {} ({}): {}\n",
                 w.fact.doc,

@@ -20,6 +20,16 @@ pub fn warm_up() {
     LazyLock::force(&JIEBA);
 }
 
+/// Loads jieba's part-of-speech model for unknown words now rather than at
+/// the first tagged word. The model is jieba-rs's own global, independent
+/// of the dictionary: an empty segmenter reaches it without waiting for
+/// [`warm_up`], so the two can load on different threads.
+pub fn warm_up_tagger() {
+    let empty = Jieba::empty();
+    let tagged = empty.tag("盘锦", true);
+    debug_assert!(!tagged.is_empty());
+}
+
 /// The shared segmenter.
 pub fn jieba() -> &'static Jieba {
     &JIEBA

@@ -1304,7 +1304,12 @@ pub fn clause_start(line: &str, at: usize) -> usize {
     line[..at]
         .char_indices()
         .rev()
-        .find(|&(_, c)| "，。；！？：,;!?".contains(c))
+        .find(|&(_, c)| {
+            matches!(
+                c,
+                '，' | '。' | '；' | '！' | '？' | '：' | ',' | ';' | '!' | '?'
+            )
+        })
         .map_or(0, |(i, c)| i + c.len_utf8())
 }
 

@@ -307,8 +307,41 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
 /// A date can start with a numeral or with the first character of a date word.
 fn could_start(c: char) -> bool {
     c.is_ascii_digit()
-        || chinese_digit(c).is_some()
-        || "十今去前明后本上下这昨次同年月元国春劳近截当Q第廿除中周星翌过最".contains(c)
+        || (!c.is_ascii() && chinese_digit(c).is_some())
+        || matches!(
+            c,
+            '十' | '今'
+                | '去'
+                | '前'
+                | '明'
+                | '后'
+                | '本'
+                | '上'
+                | '下'
+                | '这'
+                | '昨'
+                | '次'
+                | '同'
+                | '年'
+                | '月'
+                | '元'
+                | '国'
+                | '春'
+                | '劳'
+                | '近'
+                | '截'
+                | '当'
+                | 'Q'
+                | '第'
+                | '廿'
+                | '除'
+                | '中'
+                | '周'
+                | '星'
+                | '翌'
+                | '过'
+                | '最'
+        )
 }
 
 /// A position inside a longer number (12345年 is no year; 4.71亿 no date).
@@ -334,23 +367,31 @@ struct Reader<'a, 'c> {
 /// Reads a number (Arabic or Chinese) of at most `max_chars` characters.
 fn number_at(line: &str, at: usize, max_chars: usize) -> Option<(u32, usize)> {
     let mut end = at;
-    for (k, c) in line[at..].char_indices() {
-        if c.is_ascii_digit() || chinese_digit(c).is_some() || c == '十' || c == '廿' || c == '卅'
-        {
-            end = at + k + c.len_utf8();
+    let mut ascii_value: Option<u32> = Some(0);
+    for (count, (k, c)) in line[at..].char_indices().enumerate() {
+        if c.is_ascii_digit() {
+            ascii_value = ascii_value
+                .and_then(|v| v.checked_mul(10))
+                .and_then(|v| v.checked_add(c as u32 - '0' as u32));
+        } else if chinese_digit(c).is_some() || c == '十' || c == '廿' || c == '卅' {
+            ascii_value = None;
         } else {
             break;
         }
-        if line[at..end].chars().count() >= max_chars {
+        end = at + k + c.len_utf8();
+        if count + 1 >= max_chars {
             break;
         }
     }
     if end == at {
         return None;
     }
-    let text = &line[at..end];
-    let n = numerals::parse(text)?;
-    if n.high.is_some() {
+    // Arabic digits (most dates) need no general numeral reading.
+    if let Some(v) = ascii_value {
+        return Some((v, end));
+    }
+    let n = numerals::parse(&line[at..end])?;
+    if n.high.is_some() || !n.low.fract().is_zero() {
         return None;
     }
     let v: u32 = n.low.to_string().parse().ok()?;

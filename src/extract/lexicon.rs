@@ -4,6 +4,7 @@
 //! adding a line; each parses with no duplicates (tested below).
 
 use crate::document::{Change, Qualifier};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -52,33 +53,51 @@ pub enum Position {
 }
 
 /// A longest-match table of words.
+///
+/// Lookups run at nearly every numeral of every article, so the table
+/// keeps, per first and per last character, the length of its longest
+/// word: a position no word starts (or ends) at is rejected with one
+/// lookup, and only the lengths that can match are hashed (with FxHash:
+/// the keys are our own data, not attacker-chosen).
 #[derive(Debug)]
 pub struct WordTable<T> {
-    words: HashMap<&'static str, T>,
-    max_chars: usize,
+    words: FxHashMap<&'static str, T>,
+    longest_by_first: FxHashMap<char, usize>,
+    longest_by_last: FxHashMap<char, usize>,
 }
 
 impl<T: Copy> WordTable<T> {
     fn new(entries: Vec<(&'static str, T)>) -> Self {
-        let max_chars = entries
-            .iter()
-            .map(|(w, _)| w.chars().count())
-            .max()
-            .unwrap_or(0);
-        let mut words = HashMap::with_capacity(entries.len());
+        let mut words = FxHashMap::default();
+        let mut longest_by_first = FxHashMap::default();
+        let mut longest_by_last = FxHashMap::default();
         for (w, v) in entries {
+            let (Some(first), Some(last)) = (w.chars().next(), w.chars().next_back()) else {
+                continue;
+            };
+            let chars = w.chars().count();
+            let longest = longest_by_first.entry(first).or_insert(0);
+            *longest = chars.max(*longest);
+            let longest = longest_by_last.entry(last).or_insert(0);
+            *longest = chars.max(*longest);
             let fresh = words.insert(w, v).is_none();
             debug_assert!(fresh, "duplicate entry {w}");
         }
-        WordTable { words, max_chars }
+        WordTable {
+            words,
+            longest_by_first,
+            longest_by_last,
+        }
     }
 
     /// The longest word at the start of `text`: (its byte length, value).
     pub fn longest_prefix(&self, text: &str) -> Option<(usize, T)> {
+        let first = text.chars().next()?;
+        let longest = *self.longest_by_first.get(&first)?;
         // Candidate ends on the stack: this runs for every number found.
         let mut ends = [0usize; 16];
         let mut count = 0;
-        for (i, c) in text.char_indices().take(self.max_chars.min(ends.len())) {
+        for (i, c) in text.char_indices().take(longest.min(ends.len())) {
             ends[count] = i + c.len_utf8();
             count += 1;
         }
@@ -90,13 +109,15 @@ impl<T: Copy> WordTable<T> {
 
     /// The longest word at the end of `text`: (its byte length, value).
     pub fn longest_suffix(&self, text: &str) -> Option<(usize, T)> {
-        let starts: Vec<usize> = text
-            .char_indices()
-            .rev()
-            .map(|(i, _)| i)
-            .take(self.max_chars)
-            .collect();
-        starts.into_iter().rev().find_map(|start| {
+        let last = text.chars().next_back()?;
+        let longest = *self.longest_by_last.get(&last)?;
+        let mut starts = [0usize; 16];
+        let mut count = 0;
+        for (i, _) in text.char_indices().rev().take(longest.min(starts.len())) {
+            starts[count] = i;
+            count += 1;
+        }
+        starts[..count].iter().rev().find_map(|&start| {
             self.words
                 .get(&text[start..])
                 .map(|&v| (text.len() - start, v))

@@ -142,6 +142,9 @@ pub fn parse(s: &str) -> Option<Number> {
     if s.is_empty() {
         return None;
     }
+    if let Some(arabic) = plain_arabic(s) {
+        return arabic;
+    }
     let arabic = s.chars().any(|c| c.is_ascii_digit());
     let chinese_only = !arabic;
     let has_large_multiplier = s.chars().any(|c| large_unit(c).is_some());
@@ -200,6 +203,35 @@ pub fn parse(s: &str) -> Option<Number> {
     let tokens = merge_vague_pairs(tokens);
     let (low, high) = parse_plain(&tokens)?;
     Some(number(low, Some(high)))
+}
+
+/// An Arabic number alone (2020, 12.5, 1,200), read without tokens: most
+/// numerals in news are one, and they are read at every candidate date
+/// and amount. `None` when `s` is anything else; `Some(None)` when it is
+/// malformed (1.2.3), as the general reading would say.
+fn plain_arabic(s: &str) -> Option<Option<Number>> {
+    let bytes = s.as_bytes();
+    let well_formed = bytes.first().is_some_and(u8::is_ascii_digit)
+        && bytes.iter().enumerate().all(|(i, b)| {
+            b.is_ascii_digit()
+                || (matches!(b, b'.' | b',') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        });
+    if !well_formed {
+        return None;
+    }
+    let value = if s.contains(',') {
+        Decimal::from_str(&s.replace(',', ""))
+    } else {
+        Decimal::from_str(s)
+    };
+    Some(value.ok().map(|value| Number {
+        low: value.normalize(),
+        high: None,
+        has_multiplier: false,
+        has_large_multiplier: false,
+        arabic: true,
+        chinese_only: false,
+    }))
 }
 
 /// Folds a vague pair of digits before a unit (两三万, 三四十) into one

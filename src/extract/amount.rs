@@ -79,10 +79,7 @@ pub fn scan(line: &str, taken: &[Range<usize>]) -> Vec<Amount> {
             break;
         };
         pos = run.range.end.max(run.range.start + 1);
-        if let Some(t) = taken
-            .iter()
-            .find(|t| t.start <= run.range.start && run.range.start < t.end)
-        {
+        if let Some(t) = taken_at(taken, run.range.start) {
             pos = pos.max(t.end);
             continue;
         }
@@ -99,6 +96,15 @@ pub fn scan(line: &str, taken: &[Range<usize>]) -> Vec<Amount> {
     apply_list_changes(line, &mut found);
     apply_from_pairs(line, &mut found);
     found
+}
+
+/// The taken range (a date) holding byte `at`. `taken` is in text order
+/// and without overlaps, as dates are read: a binary search, so a
+/// paragraph with thousands of dates is not searched whole per number.
+fn taken_at(taken: &[Range<usize>], at: usize) -> Option<&Range<usize>> {
+    debug_assert!(taken.windows(2).all(|w| w[0].end <= w[1].start));
+    let after = taken.partition_point(|t| t.start <= at);
+    taken[..after].last().filter(|t| at < t.end)
 }
 
 /// Rule name of a bare number waiting for a list's unit.
@@ -610,10 +616,7 @@ fn read_range_second(
     if repeated_percent {
         second_start += "百分之".len();
     }
-    if taken
-        .iter()
-        .any(|t| t.start <= second_start && second_start < t.end)
-    {
+    if taken_at(taken, second_start).is_some() {
         return None;
     }
     let c = char_at(line, second_start)?;

@@ -215,29 +215,109 @@ fn is_filler(tag: &str, word: &str) -> bool {
     matches!(tag, "x" | "uj" | "ul" | "p" | "d" | "m" | "q" | "mq") || word.trim().is_empty()
 }
 
+/// Most bytes a sentence reaches on either side of its fact. A real
+/// sentence is far shorter; a paragraph without sentence ends (a table, an
+/// OCR'd page with no 。) would otherwise give every fact the whole
+/// paragraph, and output quadratic in its length. Past the limit the
+/// sentence is cut at the farthest clause end inside it.
+const SENTENCE_REACH: usize = 600;
+
 /// The byte range of the sentence holding `span` in `line`, its final
 /// punctuation and closing quotes included.
 pub fn sentence_range(line: &str, span: Range<usize>) -> Range<usize> {
     const ENDS: &[char] = &['。', '！', '？', '!', '?', '；'];
-    let start = line[..span.start]
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| ENDS.contains(&c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    const CLAUSE_ENDS: &[char] = &['，', '、', '：', ',', ':'];
+    let floor = floor_boundary(line, span.start.saturating_sub(SENTENCE_REACH));
+    let ceiling = ceil_boundary(line, span.end + SENTENCE_REACH);
+    let before = &line[floor..span.start];
+    let start = match before.rfind(ENDS) {
+        Some(i) => floor + i + before[i..].chars().next().map_or(0, char::len_utf8),
+        None if floor == 0 => 0,
+        None => before.find(CLAUSE_ENDS).map_or(floor, |i| {
+            floor + i + before[i..].chars().next().map_or(0, char::len_utf8)
+        }),
+    };
     let start = start
         + line[start..]
             .chars()
             .take_while(|c| matches!(c, '”' | '’' | '）' | ' '))
             .map(char::len_utf8)
             .sum::<usize>();
-    let mut end = line[span.end..]
-        .char_indices()
-        .find(|&(_, c)| ENDS.contains(&c))
-        .map_or(line.len(), |(i, c)| span.end + i + c.len_utf8());
+    let after = &line[span.end..ceiling];
+    let mut end = match after.find(ENDS) {
+        Some(i) => span.end + i + after[i..].chars().next().map_or(0, char::len_utf8),
+        None if ceiling == line.len() => line.len(),
+        None => after.rfind(CLAUSE_ENDS).map_or(ceiling, |i| {
+            span.end + i + after[i..].chars().next().map_or(0, char::len_utf8)
+        }),
+    };
     end += line[end..]
         .chars()
         .take_while(|c| matches!(c, '”' | '’' | '）' | '」'))
         .map(char::len_utf8)
         .sum::<usize>();
     start.min(span.start)..end
+}
+
+/// The char boundary at or before `at`.
+fn floor_boundary(line: &str, at: usize) -> usize {
+    (0..=at.min(line.len()))
+        .rev()
+        .find(|&i| line.is_char_boundary(i))
+        .unwrap_or(0)
+}
+
+/// The char boundary at or after `at`.
+fn ceil_boundary(line: &str, at: usize) -> usize {
+    (at.min(line.len())..=line.len())
+        .find(|&i| line.is_char_boundary(i))
+        .unwrap_or(line.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sentence_is_its_punctuated_sentence() {
+        let line = "去年如此。今年，盘锦减免企业税费22亿元。其他";
+        let at = line.find("22").unwrap();
+        assert_eq!(
+            &line[sentence_range(line, at..at + 2)],
+            "今年，盘锦减免企业税费22亿元。"
+        );
+    }
+
+    #[test]
+    fn a_paragraph_without_sentence_ends_gives_a_bounded_sentence() {
+        let clause = "项目投资增长，";
+        let mut line = clause.repeat(200);
+        let at = line.len();
+        line.push_str("总投资600亿元，");
+        line.push_str(&clause.repeat(200));
+        let range = sentence_range(&line, at..at + "600亿元".len());
+        let sentence = &line[range.clone()];
+        assert!(sentence.contains("600亿元"));
+        assert!(
+            sentence.len() <= 2 * SENTENCE_REACH + "600亿元".len(),
+            "{}",
+            sentence.len()
+        );
+        assert!(
+            sentence.starts_with("项目"),
+            "cut after a clause end: {sentence}"
+        );
+        assert!(sentence.ends_with('，'), "cut at a clause end: {sentence}");
+        // Every fact of such a paragraph still gets a sentence holding it.
+        for (i, _) in line.match_indices("增长") {
+            let r = sentence_range(&line, i..i + "增长".len());
+            assert!(r.start <= i && i + "增长".len() <= r.end);
+        }
+    }
+
+    #[test]
+    fn a_short_paragraph_without_ends_is_whole() {
+        let line = "总投资600亿元";
+        assert_eq!(sentence_range(line, 3 * 3..line.len()), 0..line.len());
+    }
 }

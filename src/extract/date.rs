@@ -21,6 +21,7 @@ use super::numerals::{self, chinese_digit};
 use crate::calendar::{days_in_month, Date};
 use crate::document::Qualifier;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// A date found in a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,6 +201,12 @@ const LOOK_AHEAD: &[&str] = &[
     "前将",
 ];
 
+/// The look-ahead words as one regex: a single literal search per window.
+static LOOK_AHEAD_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let alternation: Vec<String> = LOOK_AHEAD.iter().map(|w| regex::escape(w)).collect();
+    regex::Regex::new(&alternation.join("|")).expect("look-ahead words form a regex")
+});
+
 /// Where a date's tense is read: from its clause's start to the end of
 /// the next clause (9月底前，全市将完成 looks ahead; 9月下旬起，销量增长 does not).
 fn look_ahead_window(line: &str, at: usize) -> &str {
@@ -231,7 +238,7 @@ fn look_ahead_window(line: &str, at: usize) -> &str {
 fn looks_ahead(sentence: &str) -> bool {
     const VERB_STARTS: &str =
         "完实建举开达于在有至进全陆继迎启推投正成出再会要能可逐持加召发实上迈";
-    LOOK_AHEAD.iter().any(|w| sentence.contains(w))
+    LOOK_AHEAD_RE.is_match(sentence)
         || sentence.match_indices('将').any(|(i, c)| {
             sentence[i + c.len()..]
                 .chars()
@@ -244,6 +251,7 @@ fn looks_ahead(sentence: &str) -> bool {
 pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
     let mut found = Vec::new();
     let mut sentence_end = 0;
+    let mut tense_unread_from = None;
     let mut i = 0;
     while i < line.len() {
         if i >= sentence_end {
@@ -257,12 +265,15 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
         if matches!(c, '，' | '。' | '；' | '：' | '！' | '？') {
             ctx.clause_year = None;
         }
-        // The tense window is the same for every position of a clause:
-        // read it once per clause, not once per candidate character.
+        // The tense window is the same for every position of a clause: it
+        // is read once per clause, and only if a date may start in it.
         if i == 0 || line[..i].ends_with(['，', '。', '；', '：', '！', '？']) {
-            ctx.looks_ahead = looks_ahead(look_ahead_window(line, i));
+            tense_unread_from = Some(i);
         }
         if could_start(c) && !glued_to_number(line, i) {
+            if let Some(clause) = tense_unread_from.take() {
+                ctx.looks_ahead = looks_ahead(look_ahead_window(line, clause));
+            }
             // Non-fact words (五月天) are checked only once a date is read:
             // the check costs more than the reading.
             let saved = ctx.clone();

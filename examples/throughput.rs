@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zhfacts::batch::{self, RunOptions};
 use zhfacts::input::{self, Source};
-use zhfacts::output::{fact_json, CsvStyle, CsvWriter};
+use zhfacts::output::{write_fact_json, CsvStyle, CsvWriter};
 
 const MB: f64 = 1e6;
 
@@ -196,16 +196,20 @@ fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result
         }
         None => None,
     };
+    let mut lines = Vec::new();
     let report = batch::run(
         &sources,
         &options,
         &mut |doc| {
             facts += doc.facts.len();
             if let Some((csv, jsonl)) = writers.as_mut() {
+                lines.clear();
                 for fact in &doc.facts {
                     csv.write(fact)?;
-                    writeln!(jsonl, "{}", fact_json(fact))?;
+                    write_fact_json(&mut lines, fact);
+                    lines.push(b'\n');
                 }
+                jsonl.write_all(&lines)?;
             }
             Ok(())
         },

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zhfacts::batch::{self, RunOptions};
 use zhfacts::input::{self, Source};
-use zhfacts::output::{write_fact_json, CsvStyle, CsvWriter};
+use zhfacts::output::{CsvStyle, CsvWriter};
 
 const MB: f64 = 1e6;
 
@@ -178,8 +178,13 @@ fn jieba_cut(folder: &Path) -> io::Result<f64> {
 /// facts.csv and facts.jsonl to `out` (or nowhere): facts and seconds.
 fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result<(usize, f64)> {
     let sources: Vec<Source> = input::expand(inputs).map_err(io::Error::other)?;
+    // As the CLI does: the workers format the facts, the sink writes bytes.
     let options = RunOptions {
         threads,
+        render: batch::Render {
+            csv: out.is_some(),
+            jsonl: out.is_some(),
+        },
         ..RunOptions::default()
     };
     let started = Instant::now();
@@ -196,20 +201,14 @@ fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result
         }
         None => None,
     };
-    let mut lines = Vec::new();
     let report = batch::run(
         &sources,
         &options,
         &mut |doc| {
             facts += doc.facts.len();
             if let Some((csv, jsonl)) = writers.as_mut() {
-                lines.clear();
-                for fact in &doc.facts {
-                    csv.write(fact)?;
-                    write_fact_json(&mut lines, fact);
-                    lines.push(b'\n');
-                }
-                jsonl.write_all(&lines)?;
+                csv.write_rows(&doc.csv)?;
+                jsonl.write_all(&doc.jsonl)?;
             }
             Ok(())
         },

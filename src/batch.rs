@@ -34,7 +34,7 @@
 use crate::calendar::Date;
 use crate::document::{Fact, RefDateSource};
 use crate::input::{self, Decoding, Item, Source};
-use crate::output::count_by_kind;
+use crate::output::{self, count_by_kind};
 use crate::Pipeline;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -63,6 +63,22 @@ pub struct RunOptions {
     /// being processed finish, no other starts, and [`run`] returns an
     /// [`io::ErrorKind::Interrupted`] error.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// The output the workers format for each document (see [`Render`]).
+    pub render: Render,
+}
+
+/// Output formats the workers write into each [`Processed`] document.
+///
+/// Formatting facts costs about as much as a pipeline stage (the output
+/// is several times the input); done by the workers it runs in parallel,
+/// and the sink, which runs alone and in order, only writes bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Render {
+    /// Fill [`Processed::csv`] with [`output::csv_rows`].
+    pub csv: bool,
+    /// Fill [`Processed::jsonl`] with one [`output::write_fact_json`] line
+    /// per fact.
+    pub jsonl: bool,
 }
 
 impl Default for RunOptions {
@@ -74,6 +90,7 @@ impl Default for RunOptions {
             in_flight_documents: 64,
             in_flight_bytes: 16 << 20,
             cancel: None,
+            render: Render::default(),
         }
     }
 }
@@ -185,6 +202,25 @@ pub struct Processed {
     pub original: String,
     /// Its facts, in text order.
     pub facts: Vec<Fact>,
+    /// Its facts as CSV rows, if [`Render::csv`] asked for them.
+    pub csv: Vec<u8>,
+    /// Its facts as JSON Lines, if [`Render::jsonl`] asked for them.
+    pub jsonl: Vec<u8>,
+}
+
+impl Processed {
+    fn render(&mut self, render: Render) -> io::Result<()> {
+        if render.csv {
+            self.csv = output::csv_rows(&self.facts)?;
+        }
+        if render.jsonl {
+            for fact in &self.facts {
+                output::write_fact_json(&mut self.jsonl, fact);
+                self.jsonl.push(b'\n');
+            }
+        }
+        Ok(())
+    }
 }
 
 fn failed(failure: input::Failure) -> Processed {
@@ -202,6 +238,8 @@ fn failed(failure: input::Failure) -> Processed {
         },
         original: String::new(),
         facts: Vec::new(),
+        csv: Vec::new(),
+        jsonl: Vec::new(),
     }
 }
 
@@ -245,6 +283,8 @@ pub fn process(pipeline: &Pipeline, item: Item) -> Processed {
         },
         original: doc.original,
         facts,
+        csv: Vec::new(),
+        jsonl: Vec::new(),
     }
 }
 
@@ -362,6 +402,7 @@ pub fn run(
         for _ in 0..options.threads.max(1) {
             let done_sender = done_sender.clone();
             let (work, cancel, pipeline) = (&work, &cancel, &options.pipeline);
+            let render = options.render;
             let window = &window;
             let worker = std::thread::Builder::new().name("zhfacts-worker".into());
             worker.spawn_scoped(scope, move || loop {
@@ -379,10 +420,15 @@ pub fn run(
                     Err(mpsc::RecvTimeoutError::Timeout) => continue,
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 };
-                if done_sender
-                    .send((sequence, process(pipeline, item)))
-                    .is_err()
-                {
+                let mut processed = process(pipeline, item);
+                if let Err(e) = processed.render(render) {
+                    processed = failed(input::Failure {
+                        document: processed.report.document,
+                        reason: format!("cannot format its facts: {e}"),
+                        bytes: processed.report.bytes,
+                    });
+                }
+                if done_sender.send((sequence, processed)).is_err() {
                     break;
                 }
             })?;
@@ -619,6 +665,53 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((error.kind(), seen), (io::ErrorKind::BrokenPipe, 1));
+    }
+
+    #[test]
+    fn workers_render_what_was_asked_as_the_writers_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines: Vec<String> = (0..50)
+            .map(|i| format!("{{\"text\":\"去年投资{i}亿元，增长\\\"{i}%\\\"。\"}}"))
+            .collect();
+        let sources = [jsonl_source(dir.path(), &lines)];
+        for render in [
+            Render::default(),
+            Render {
+                csv: true,
+                jsonl: false,
+            },
+            Render {
+                csv: true,
+                jsonl: true,
+            },
+        ] {
+            let options = RunOptions {
+                threads: 2,
+                render,
+                ..RunOptions::default()
+            };
+            let mut documents = 0;
+            run(
+                &sources,
+                &options,
+                &mut |doc| {
+                    documents += 1;
+                    assert_eq!(doc.facts.len(), 3, "去年, the amount, the percentage");
+                    let csv = output::csv_rows(&doc.facts)?;
+                    let jsonl: Vec<u8> = doc
+                        .facts
+                        .iter()
+                        .flat_map(|f| (output::fact_json(f) + "\n").into_bytes())
+                        .collect();
+                    assert_eq!(doc.csv, if render.csv { csv } else { Vec::new() });
+                    assert_eq!(doc.jsonl, if render.jsonl { jsonl } else { Vec::new() });
+                    Ok(())
+                },
+                &mut |_| {},
+            )
+            .unwrap();
+            assert_eq!(documents, 50);
+        }
     }
 
     #[test]

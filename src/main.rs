@@ -16,7 +16,7 @@ use std::sync::Arc;
 use zhfacts::batch::{self, ReportWriter, RunOptions};
 use zhfacts::input::{self, Decoding};
 use zhfacts::normalize::Converter;
-use zhfacts::output::{write_fact_json, CsvStyle, CsvWriter};
+use zhfacts::output::{CsvStyle, CsvWriter};
 use zhfacts::review::ReviewWriter;
 use zhfacts::{Date, Pipeline, Stage};
 
@@ -262,6 +262,11 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         threads,
         decoding: decoding(&args.common)?,
         cancel: Some(interrupt_flag()),
+        // The workers format the facts; the sinks below only write bytes.
+        render: batch::Render {
+            csv: args.output.as_os_str() != "-",
+            jsonl: true,
+        },
         ..RunOptions::default()
     };
     let show_progress = !args.quiet && io::IsTerminal::is_terminal(&io::stderr());
@@ -286,16 +291,9 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         let stdout = io::stdout();
         // Flushed after each document: a filter answers each one at once.
         let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-        // One buffer for every document's lines: no allocation per fact.
-        let mut lines = Vec::new();
         let mut sink = |doc: &batch::Processed| -> io::Result<()> {
             tell(doc);
-            lines.clear();
-            for f in &doc.facts {
-                write_fact_json(&mut lines, f);
-                lines.push(b'\n');
-            }
-            out.write_all(&lines)?;
+            out.write_all(&doc.jsonl)?;
             out.flush()
         };
         batch::run(&sources, &options, &mut sink, &mut progress)
@@ -334,17 +332,11 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot write {}", review_parts.display()))?;
             Some(ReviewWriter::new(parts))
         };
-        let mut lines = Vec::new();
         let mut sink = |doc: &batch::Processed| -> io::Result<()> {
             tell(doc);
             documents.add(&doc.report)?;
-            lines.clear();
-            for f in &doc.facts {
-                csv.write(f)?;
-                write_fact_json(&mut lines, f);
-                lines.push(b'\n');
-            }
-            jsonl.write_all(&lines)?;
+            csv.write_rows(&doc.csv)?;
+            jsonl.write_all(&doc.jsonl)?;
             if let Some(review) = review.as_mut() {
                 review.add(doc)?;
             }

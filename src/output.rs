@@ -285,7 +285,7 @@ pub enum CsvStyle {
 
 /// Writes facts as CSV with a header row.
 pub struct CsvWriter<W: Write> {
-    writer: csv::Writer<W>,
+    inner: W,
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -294,37 +294,63 @@ impl<W: Write> CsvWriter<W> {
         if style == CsvStyle::Excel {
             inner.write_all("\u{FEFF}".as_bytes())?;
         }
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(inner);
-        writer.write_record(FIELDS).map_err(io::Error::other)?;
-        Ok(CsvWriter { writer })
+        let mut header = rows_writer();
+        header.write_record(FIELDS).map_err(io::Error::other)?;
+        inner.write_all(&into_bytes(header)?)?;
+        Ok(CsvWriter { inner })
     }
 
     /// Writes one fact.
     pub fn write(&mut self, fact: &Fact) -> io::Result<()> {
+        self.write_rows(&csv_rows(std::slice::from_ref(fact))?)
+    }
+
+    /// Writes rows made by [`csv_rows`] (on a worker thread, say).
+    pub fn write_rows(&mut self, rows: &[u8]) -> io::Result<()> {
+        self.inner.write_all(rows)
+    }
+
+    /// Returns the inner writer (not flushed).
+    pub fn finish(self) -> io::Result<W> {
+        Ok(self.inner)
+    }
+}
+
+/// The CSV rows of `facts`, without the header: made where they are
+/// wanted (a worker thread) and written with [`CsvWriter::write_rows`].
+pub fn csv_rows(facts: &[Fact]) -> io::Result<Vec<u8>> {
+    let mut writer = rows_writer();
+    for fact in facts {
         // Cell by cell, numbers formatted on the stack: nothing allocated.
         for cell in cells(fact) {
             let written = match cell {
-                Cell::Text(s) => self.writer.write_field(s),
-                Cell::Number(Some(v)) => self.writer.write_field(NumberText::decimal(v).as_bytes()),
-                Cell::Number(None) => self.writer.write_field(b""),
-                Cell::Integer(n) => self.writer.write_field(NumberText::integer(n).as_bytes()),
+                Cell::Text(s) => writer.write_field(s),
+                Cell::Number(Some(v)) => writer.write_field(NumberText::decimal(v).as_bytes()),
+                Cell::Number(None) => writer.write_field(b""),
+                Cell::Integer(n) => writer.write_field(NumberText::integer(n).as_bytes()),
             };
             written.map_err(io::Error::other)?;
         }
         // An empty record ends the one the fields above started.
-        self.writer
+        writer
             .write_record(std::iter::empty::<&[u8]>())
-            .map_err(io::Error::other)
+            .map_err(io::Error::other)?;
     }
+    into_bytes(writer)
+}
 
-    /// Flushes and returns the inner writer.
-    pub fn finish(self) -> io::Result<W> {
-        self.writer
-            .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))
-    }
+/// The `csv` crate's writer (it does the quoting) into memory.
+fn rows_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .has_headers(false)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+fn into_bytes(writer: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
+    writer
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// Facts per kind.

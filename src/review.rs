@@ -31,7 +31,7 @@
 //! use zhfacts::review;
 //! let (doc, facts) = zhfacts::Pipeline::default().run("a", "总投资600亿元。<script>".into(), None);
 //! # let report = zhfacts::batch::DocumentReport { document: "a".into(), status: "ok", facts: facts.len(), bytes: 0, encoding: "UTF-8", ref_date: None, ref_date_source: None, reason: None, warning: None };
-//! let processed = zhfacts::batch::Processed { report, original: doc.original, facts };
+//! let processed = zhfacts::batch::Processed { report, original: doc.original, facts, csv: Vec::new(), jsonl: Vec::new() };
 //! let html = review::page(&[processed]).unwrap();
 //! assert!(html.contains(r#""总投资600亿元。\u003cscript\u003e""#));
 //! assert!(!html.contains("。<script>"));

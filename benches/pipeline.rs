@@ -3,7 +3,8 @@
 //! `cargo bench --bench pipeline` reports MB/s (of original text) for:
 //! `normalize`, `reflow` (on normalized text), `segment` (jieba-rs `cut`
 //! with HMM over the reflowed text: the reference the whole pipeline is
-//! measured against), `extract` (on prepared documents), `prepare`
+//! measured against), `extract` (on prepared documents), `render` (their
+//! facts as CSV rows and JSON Lines, as the workers write them), `prepare`
 //! (normalize + reflow + offset maps) and `pipeline` (everything). Setup
 //! (dictionaries, preparing documents) is outside the timed loops; every
 //! benchmark asserts it did its work.
@@ -11,7 +12,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
-use zhfacts::{extract, normalize, reflow, segment, Document, Pipeline};
+use zhfacts::{extract, normalize, output, reflow, segment, Document, Pipeline};
 
 /// Every `corpus/*.txt` with its id, in name order.
 fn articles() -> Vec<(String, String)> {
@@ -99,6 +100,21 @@ fn stages(c: &mut Criterion) {
                 .map(|d| extract::extract(black_box(d)).len())
                 .sum();
             assert_eq!(found, facts);
+        })
+    });
+    let all_facts: Vec<Vec<zhfacts::Fact>> = prepared.iter().map(extract::extract).collect();
+    group.bench_function("render", |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            for facts in &all_facts {
+                let mut lines = Vec::new();
+                for fact in black_box(facts) {
+                    output::write_fact_json(&mut lines, fact);
+                    lines.push(b'\n');
+                }
+                bytes += lines.len() + output::csv_rows(facts).expect("rows").len();
+            }
+            assert!(bytes > 100 * facts, "every fact is written");
         })
     });
     group.bench_function("prepare", |b| {

@@ -69,6 +69,11 @@ const EXTREMES: usize = 10;
 const FAILURES_SHOWN: usize = 200;
 /// How many currencies the money plot shows before "others".
 const CURRENCIES_SHOWN: usize = 12;
+/// Most original text the page embeds. A browser opens a page of a few
+/// hundred megabytes at best: past this, documents are still counted in
+/// the summary and charts, but their text and facts are left to
+/// facts.csv and facts.jsonl (a 1 GB run would make a 1.6 GB page).
+pub const TEXT_SHOWN: usize = 64 << 20;
 
 /// Streams documents into a review page.
 ///
@@ -77,6 +82,9 @@ const CURRENCIES_SHOWN: usize = 12;
 /// [`ReviewWriter::finish`], with the summary on top.
 pub struct ReviewWriter<S: Read + Write + Seek> {
     parts: BufWriter<S>,
+    /// Original text embedded so far, and the most allowed.
+    text_shown: usize,
+    text_limit: usize,
     summary: Summary,
     rules: Interner,
     units: Interner,
@@ -90,7 +98,12 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
     pub fn new(scratch: S) -> Self {
         ReviewWriter {
             parts: BufWriter::new(scratch),
-            summary: Summary::default(),
+            text_shown: 0,
+            text_limit: TEXT_SHOWN,
+            summary: Summary {
+                text_limit: TEXT_SHOWN,
+                ..Summary::default()
+            },
             rules: Interner::default(),
             units: Interner::default(),
             qualifiers: Interner::default(),
@@ -98,10 +111,28 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
         }
     }
 
+    /// Embeds at most `bytes` of original text (default [`TEXT_SHOWN`]);
+    /// the documents after that are counted but not shown.
+    pub fn with_text_limit(mut self, bytes: usize) -> Self {
+        self.text_limit = bytes;
+        self.summary.text_limit = bytes;
+        self
+    }
+
     /// Adds one document (call in input order).
     pub fn add(&mut self, doc: &Processed) -> io::Result<()> {
         let index = self.summary.documents;
         self.summary.add(index, doc);
+        // Documents are shown in input order up to the limit (the first
+        // is always shown, however long): the page's document numbers are
+        // input positions, so nothing after the first one left out is shown.
+        if self.summary.not_shown > 0
+            || (index > 0 && self.text_shown + doc.original.len() > self.text_limit)
+        {
+            self.summary.not_shown += 1;
+            return Ok(());
+        }
+        self.text_shown += doc.original.len();
         let mut facts = String::with_capacity(64 * doc.facts.len() + 2);
         let mut pairs = Vec::new();
         facts.push('[');
@@ -292,6 +323,10 @@ struct Summary {
     most: Vec<Extreme>,
     fewest: Vec<Extreme>,
     failures: Vec<(usize, String, String)>,
+    /// Documents counted here but not embedded in the page, past
+    /// `text_limit` bytes of original text ([`TEXT_SHOWN`]).
+    not_shown: usize,
+    text_limit: usize,
 }
 
 impl Summary {
@@ -352,7 +387,7 @@ impl Summary {
         let ok = self.documents - self.failed;
         let _ = write!(
             out,
-            "<header><h1>zhfacts review</h1><p class=\"lede\">{} documents: {} processed ({} empty{}), {} failed · {} facts</p></header>\n<section id=\"summary\">\n<div class=\"cards\">",
+            "<header><h1>zhfacts review</h1><p class=\"lede\">{} documents: {} processed ({} empty{}), {} failed · {} facts</p>",
             thousands(self.documents),
             thousands(ok),
             thousands(self.empty),
@@ -363,6 +398,16 @@ impl Summary {
             thousands(self.failed),
             thousands(self.total())
         );
+        if self.not_shown > 0 {
+            let _ = write!(
+                out,
+                "<p class=\"lede\" id=\"not-shown\">This page shows the first {} documents; the other {} (past {} MB of text) are counted here and are in facts.csv and facts.jsonl.</p>",
+                thousands(self.documents - self.not_shown),
+                thousands(self.not_shown),
+                self.text_limit >> 20
+            );
+        }
+        out.push_str("</header>\n<section id=\"summary\">\n<div class=\"cards\">");
         for (i, kind) in Kind::ALL.iter().enumerate() {
             let _ = write!(
                 out,

@@ -302,6 +302,41 @@ fn the_page_streams_through_a_scratch_file() {
 }
 
 #[test]
+fn past_its_text_limit_the_page_counts_documents_without_showing_them() {
+    let text = "总投资600亿元。"; // 21 bytes
+    let mut writer =
+        review::ReviewWriter::new(tempfile::tempfile().unwrap()).with_text_limit(2 * text.len());
+    for i in 0..5 {
+        writer.add(&processed(&format!("d{i}"), text)).unwrap();
+    }
+    let mut out = Vec::new();
+    writer.finish(&mut out).unwrap();
+    let html = String::from_utf8(out).unwrap();
+    let (shown, _) = embedded(&html);
+    let ids: Vec<&str> = shown
+        .iter()
+        .map(|d| d.data["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["d0", "d1"], "the first documents, in input order");
+    assert!(html.contains("5 documents: 5 processed"), "all are counted");
+    assert!(html.contains("<b>5</b> money"), "their facts too");
+    assert!(
+        html.contains("This page shows the first 2 documents; the other 3"),
+        "and the page says what it leaves out"
+    );
+
+    // The first document is shown however long it is; under the limit
+    // nothing is said.
+    let mut writer = review::ReviewWriter::new(tempfile::tempfile().unwrap()).with_text_limit(1);
+    writer.add(&processed("long", text)).unwrap();
+    let mut out = Vec::new();
+    writer.finish(&mut out).unwrap();
+    let html = String::from_utf8(out).unwrap();
+    assert_eq!(embedded(&html).0.len(), 1);
+    assert!(!html.contains("not-shown"));
+}
+
+#[test]
 fn item_pages_highlight_spans_by_characters_and_escape() {
     let sentence = "𠀀<b>投资600亿元</b>";
     let span = find_span(sentence, "600亿元");

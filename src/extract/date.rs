@@ -585,7 +585,9 @@ impl Reader<'_, '_> {
             ));
         }
         let mut end = at;
-        let mut digits = String::new();
+        // The digits as a number, how many, and the first (no String: this
+        // runs at every number in the text).
+        let (mut value, mut count, mut first) = (0u32, 0usize, None);
         for (k, c) in line[at..].char_indices() {
             let d = if c.is_ascii_digit() {
                 c.to_digit(10)
@@ -594,12 +596,14 @@ impl Reader<'_, '_> {
             };
             match d {
                 Some(d) => {
-                    digits.push(char::from_digit(d, 10)?);
+                    first.get_or_insert(d);
+                    value = value * 10 + d;
+                    count += 1;
                     end = at + k + c.len_utf8();
                 }
                 None => break,
             }
-            if digits.len() > 4 {
+            if count > 4 {
                 return None;
             }
         }
@@ -607,9 +611,9 @@ impl Reader<'_, '_> {
             return None;
         }
         let after = end + "年".len();
-        match digits.len() {
+        match count {
             4 => {
-                let y: i32 = digits.parse().ok()?;
+                let y = value as i32;
                 (1000..=2999).contains(&y).then_some((y, after))
             }
             2 => {
@@ -636,11 +640,11 @@ impl Reader<'_, '_> {
                     ]
                     .iter()
                     .any(|w| rest.starts_with(w))
-                    || digits.starts_with('0');
+                    || first == Some(0);
                 if !dated || line[..at].ends_with(|c: char| c.is_ascii_digit()) {
                     return None;
                 }
-                let yy: i32 = digits.parse().ok()?;
+                let yy = value as i32;
                 let pivot = self.ctx.reference.map_or(30, |r| r.year % 100 + 5);
                 Some((if yy <= pivot { 2000 + yy } else { 1900 + yy }, after))
             }
@@ -727,10 +731,10 @@ impl Reader<'_, '_> {
     fn iso(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
         let bytes = line.as_bytes();
-        let mut parts = Vec::new();
+        let mut parts = [0u32; 3];
         let mut i = at;
         let mut sep = None;
-        for k in 0..3 {
+        for (k, part) in parts.iter_mut().enumerate() {
             let s = i;
             while i < bytes.len() && bytes[i].is_ascii_digit() {
                 i += 1;
@@ -738,7 +742,7 @@ impl Reader<'_, '_> {
             if i == s {
                 return None;
             }
-            parts.push(line[s..i].parse::<u32>().ok()?);
+            *part = line[s..i].parse::<u32>().ok()?;
             if k < 2 {
                 let c = *bytes.get(i)?;
                 if !matches!(c, b'-' | b'/' | b'.') || sep.is_some_and(|s| s != c) {

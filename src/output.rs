@@ -176,15 +176,7 @@ fn push_json_string(out: &mut Vec<u8>, text: &str) {
 /// Whether any of the eight bytes of `word` is a control (below 0x20), `"`
 /// or `\`.
 fn needs_json_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    // Whether any byte of x is below n (n ≤ 0x80). If none is, no byte
-    // borrows and no high bit survives; if one is, the lowest such byte gets
-    // no borrow from below and keeps its high bit.
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH_BITS != 0;
-    below(word, 0x20)
-        || below(word ^ (ONES * u64::from(b'"')), 1)
-        || below(word ^ (ONES * u64::from(b'\\')), 1)
+    any_byte_below(word, 0x20) || any_byte_is(word, b'"') || any_byte_is(word, b'\\')
 }
 
 /// A number's text, formatted on the stack, right to left.
@@ -294,9 +286,15 @@ impl<W: Write> CsvWriter<W> {
         if style == CsvStyle::Excel {
             inner.write_all("\u{FEFF}".as_bytes())?;
         }
-        let mut header = rows_writer();
-        header.write_record(FIELDS).map_err(io::Error::other)?;
-        inner.write_all(&into_bytes(header)?)?;
+        let mut header = Vec::with_capacity(128);
+        for (i, name) in FIELDS.iter().enumerate() {
+            if i > 0 {
+                header.push(b',');
+            }
+            push_csv_field(&mut header, name.as_bytes());
+        }
+        header.extend_from_slice(b"\r\n");
+        inner.write_all(&header)?;
         Ok(CsvWriter { inner })
     }
 
@@ -318,39 +316,137 @@ impl<W: Write> CsvWriter<W> {
 
 /// The CSV rows of `facts`, without the header: made where they are
 /// wanted (a worker thread) and written with [`CsvWriter::write_rows`].
+///
+/// Never fails today (it only writes to memory); the `Result` keeps the
+/// signature callers already handle.
 pub fn csv_rows(facts: &[Fact]) -> io::Result<Vec<u8>> {
-    let mut writer = rows_writer();
+    let mut out = Vec::with_capacity(facts.iter().map(|f| 160 + f.sentence.len()).sum());
     for fact in facts {
         // Cell by cell, numbers formatted on the stack: nothing allocated.
-        for cell in cells(fact) {
-            let written = match cell {
-                Cell::Text(s) => writer.write_field(s),
-                Cell::Number(Some(v)) => writer.write_field(NumberText::decimal(v).as_bytes()),
-                Cell::Number(None) => writer.write_field(b""),
-                Cell::Integer(n) => writer.write_field(NumberText::integer(n).as_bytes()),
-            };
-            written.map_err(io::Error::other)?;
+        for (i, cell) in cells(fact).into_iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            match cell {
+                Cell::Text(s) => push_csv_field(&mut out, s.as_bytes()),
+                // Digits, `-` and `.` never need quotes, and an empty field
+                // is written as nothing (see `push_csv_field`).
+                Cell::Number(Some(v)) => out.extend_from_slice(NumberText::decimal(v).as_bytes()),
+                Cell::Number(None) => {}
+                Cell::Integer(n) => out.extend_from_slice(NumberText::integer(n).as_bytes()),
+            }
         }
-        // An empty record ends the one the fields above started.
-        writer
-            .write_record(std::iter::empty::<&[u8]>())
-            .map_err(io::Error::other)?;
+        out.extend_from_slice(b"\r\n");
     }
-    into_bytes(writer)
+    Ok(out)
 }
 
-/// The `csv` crate's writer (it does the quoting) into memory.
-fn rows_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .has_headers(false)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new())
+/// Appends one CSV field, byte for byte as the `csv` crate (1.4, csv-core
+/// 0.1.13) writes it with its defaults and a CRLF terminator
+/// (`QuoteStyle::Necessary`, `,`, `"`, quotes doubled, no comment byte):
+/// quoted if and only if it holds a `,`, `"`, `\r` or `\n` (nothing else:
+/// not a leading `#`, spaces, tabs, NUL or an empty field), each `"` inside
+/// doubled.
+///
+/// csv-core writes `""` for an empty field only when it is a record's sole
+/// field; our records always have sixteen, so an empty field is nothing.
+#[inline]
+fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
+    if needs_csv_quotes(field) {
+        push_quoted_csv_field(out, field);
+    } else {
+        out.extend_from_slice(field);
+    }
 }
 
-fn into_bytes(writer: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
-    writer
-        .into_inner()
-        .map_err(|e| io::Error::other(e.to_string()))
+/// The rarer case of [`push_csv_field`]: quotes around, each `"` doubled.
+#[cold]
+#[inline(never)]
+fn push_quoted_csv_field(out: &mut Vec<u8>, field: &[u8]) {
+    out.reserve(field.len() + 2);
+    out.push(b'"');
+    // Bytes before `copied` are in `out`; quotes are rare even here (a
+    // comma is the usual reason), so runs between them are copied whole.
+    let mut copied = 0;
+    let mut i = 0;
+    while i < field.len() {
+        if let Some(word) = field.get(i..i + 8) {
+            if !any_byte_is(
+                u64::from_le_bytes(word.try_into().expect("eight bytes")),
+                b'"',
+            ) {
+                i += 8;
+                continue;
+            }
+        }
+        if field[i] == b'"' {
+            // The quote itself, then its double.
+            out.extend_from_slice(&field[copied..=i]);
+            out.push(b'"');
+            copied = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&field[copied..]);
+    out.push(b'"');
+}
+
+/// Whether `field` holds a `,`, `"`, `\r` or `\n`: eight bytes at a time.
+#[inline]
+fn needs_csv_quotes(field: &[u8]) -> bool {
+    let word_at = |i: usize| u64::from_le_bytes(field[i..i + 8].try_into().expect("eight bytes"));
+    let len = field.len();
+    let word = if len >= 8 {
+        let mut i = 0;
+        while i + 8 < len {
+            if has_csv_special(word_at(i)) {
+                return true;
+            }
+            i += 8;
+        }
+        // The last eight bytes, overlapping words already seen.
+        word_at(len - 8)
+    } else if len >= 4 {
+        // Two overlapping halves cover all four to seven bytes.
+        let half_at = |i: usize| {
+            u64::from(u32::from_le_bytes(
+                field[i..i + 4].try_into().expect("four bytes"),
+            ))
+        };
+        half_at(0) | half_at(len - 4) << 32
+    } else if len > 0 {
+        // First, middle and last cover one to three bytes; the rest of the
+        // word is NUL, which needs no quotes.
+        u64::from(field[0]) | u64::from(field[len / 2]) << 8 | u64::from(field[len - 1]) << 16
+    } else {
+        0
+    };
+    has_csv_special(word)
+}
+
+/// Whether any of the eight bytes of `word` is `,`, `"`, `\r` or `\n`.
+fn has_csv_special(word: u64) -> bool {
+    // All four are below `-` (0x2D), and Chinese text is all bytes of 0x80
+    // and above: one test usually settles a word.
+    any_byte_below(word, b'-')
+        && (any_byte_is(word, b',')
+            || any_byte_is(word, b'"')
+            || any_byte_is(word, b'\r')
+            || any_byte_is(word, b'\n'))
+}
+
+/// Whether any byte of `word` is below `n` (`n` ≤ 0x80). If none is, no
+/// byte borrows and no high bit survives; if one is, the lowest such byte
+/// gets no borrow from below and keeps its high bit.
+fn any_byte_below(word: u64, n: u8) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH_BITS != 0
+}
+
+/// Whether any byte of `word` is `byte`.
+fn any_byte_is(word: u64, byte: u8) -> bool {
+    any_byte_below(word ^ (0x0101_0101_0101_0101 * u64::from(byte)), 1)
 }
 
 /// Facts per kind.
@@ -644,6 +740,353 @@ mod reference_tests {
         }
         for n in [0, 9, 10, 99, 100, u64::MAX as usize, usize::MAX] {
             assert_eq!(NumberText::integer(n).as_bytes(), n.to_string().as_bytes());
+        }
+    }
+
+    /// `csv_rows` as it was before the hand-written writer: the `csv`
+    /// crate's writer, field by field, an empty record ending each row.
+    fn csv_crate_rows(facts: &[Fact]) -> Vec<u8> {
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        for fact in facts {
+            for cell in cells(fact) {
+                match cell {
+                    Cell::Text(s) => writer.write_field(s),
+                    Cell::Number(Some(v)) => writer.write_field(NumberText::decimal(v).as_bytes()),
+                    Cell::Number(None) => writer.write_field(b""),
+                    Cell::Integer(n) => writer.write_field(NumberText::integer(n).as_bytes()),
+                }
+                .unwrap();
+            }
+            writer.write_record(std::iter::empty::<&[u8]>()).unwrap();
+        }
+        writer.into_inner().unwrap()
+    }
+
+    /// `CsvWriter::new`'s output as it was: the `csv` crate writes the header.
+    fn csv_crate_header(style: CsvStyle) -> Vec<u8> {
+        let mut out = Vec::new();
+        if style == CsvStyle::Excel {
+            out.extend_from_slice("\u{FEFF}".as_bytes());
+        }
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        writer.write_record(FIELDS).unwrap();
+        writer.into_inner().unwrap()
+    }
+
+    /// Asserts `csv_rows` writes `facts` as the `csv` crate did: all at
+    /// once, and fact by fact (naming the first that differs).
+    fn assert_rows_as_csv_crate(facts: &[Fact]) {
+        let rows = csv_rows(facts).unwrap();
+        if rows != csv_crate_rows(facts) {
+            for fact in facts {
+                let one = std::slice::from_ref(fact);
+                assert_eq!(
+                    String::from_utf8_lossy(&csv_rows(one).unwrap()),
+                    String::from_utf8_lossy(&csv_crate_rows(one)),
+                    "{fact:?}"
+                );
+            }
+            panic!("the rows differ only when written together");
+        }
+    }
+
+    /// A fact with `text` in every string field.
+    fn fact_with_text(text: &str, value: Option<Decimal>) -> Fact {
+        Fact {
+            doc: text.to_string(),
+            index: 7,
+            kind: Kind::Percent,
+            text: text.to_string(),
+            value,
+            value_max: None,
+            unit: text.to_string(),
+            date: text.to_string(),
+            qualifier: Qualifier::Over,
+            per: text.to_string(),
+            change: Change::Up,
+            metric: text.to_string(),
+            sentence: text.to_string(),
+            start: 0,
+            end: 12,
+            rule: text.to_string(),
+        }
+    }
+
+    /// Strings that need quotes, look as if they might, or test the
+    /// eight-byte scan at its edges.
+    fn awkward_strings() -> Vec<String> {
+        let mut strings: Vec<String> = [
+            "",
+            " ",
+            ",",
+            ",,",
+            "\"",
+            "\"\"",
+            "\"\"\"",
+            "a\"b",
+            "\"quoted\"",
+            "say \"hi\", then \"\"bye\"\"",
+            "\r",
+            "\n",
+            "\r\n",
+            "\n\r",
+            "a\rb",
+            "a\nb",
+            "line\r\nnext",
+            "\t",
+            "tab\there",
+            "  leading",
+            "trailing  ",
+            " both ",
+            "#",
+            "#comment",
+            "a#b",
+            "\0",
+            "a\0b",
+            "\u{1}\u{2}\u{1b}\u{1f}\u{7f}",
+            "\u{b}\u{c}",
+            "\\",
+            "\\\"",
+            "'single'",
+            "a;b|c",
+            "=1+2",
+            "-3",
+            "0.5",
+            "𠀀",
+            "😀, 😀",
+            "\u{FEFF}",
+            "\u{2028}\u{2029}\u{85}",
+            "，＂＃\u{3000}",
+            "总投资600亿元的\"项目\"，投产。\n第二行",
+            "null",
+            "NaN",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Each special byte alone at each place around an eight-byte word.
+        for special in [",", "\"", "\r", "\n", "#", " ", "\0"] {
+            for len in 0..=17 {
+                for at in 0..=len {
+                    let mut s = "x".repeat(len);
+                    s.insert_str(at, special);
+                    strings.push(s);
+                }
+            }
+        }
+        strings.push("x".repeat(10_000));
+        strings.push("长".repeat(5_000));
+        strings.push(format!("{},", "长".repeat(5_000)));
+        strings.push(format!("\n{}", "长".repeat(5_000)));
+        strings.push("\"".repeat(1_000));
+        strings.push("a,".repeat(3_000));
+        strings.push("\r\n".repeat(1_000));
+        strings
+    }
+
+    #[test]
+    fn csv_header_is_byte_identical_to_csv_crate() {
+        for style in [CsvStyle::Plain, CsvStyle::Excel] {
+            let writer = CsvWriter::new(Vec::new(), style).unwrap();
+            assert_eq!(writer.finish().unwrap(), csv_crate_header(style));
+        }
+    }
+
+    #[test]
+    fn csv_rows_are_byte_identical_to_csv_crate_on_awkward_strings() {
+        let strings = awkward_strings();
+        let numbers = [
+            None,
+            Some(decimal("0")),
+            Some(decimal("-0.50")),
+            Some(Decimal::MIN),
+        ];
+        // Every string in every string field at once.
+        let facts: Vec<Fact> = strings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| fact_with_text(s, numbers[i % numbers.len()]))
+            .collect();
+        assert_rows_as_csv_crate(&facts);
+        // Each string in one field, between ordinary ones: first (`doc`),
+        // middle (`sentence`) and last (`rule`).
+        let mut facts = Vec::new();
+        for s in &strings {
+            for field in 0..3 {
+                let mut fact = fact_with_text("普通", None);
+                match field {
+                    0 => fact.doc = s.clone(),
+                    1 => fact.sentence = s.clone(),
+                    _ => fact.rule = s.clone(),
+                }
+                facts.push(fact);
+            }
+        }
+        assert_rows_as_csv_crate(&facts);
+        assert_rows_as_csv_crate(&tricky_facts());
+        assert_rows_as_csv_crate(&[]);
+        // The whole file, header and all, written one fact at a time.
+        for style in [CsvStyle::Plain, CsvStyle::Excel] {
+            let mut writer = CsvWriter::new(Vec::new(), style).unwrap();
+            for fact in &facts {
+                writer.write(fact).unwrap();
+            }
+            let mut expected = csv_crate_header(style);
+            expected.extend(csv_crate_rows(&facts));
+            assert_eq!(writer.finish().unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn csv_fields_of_every_latin1_char_and_a_sample_of_others_match_csv_crate() {
+        let mut chars: Vec<char> = (0u32..=0xFF).filter_map(char::from_u32).collect();
+        chars.extend(
+            (0x100u32..=0x10FFFF)
+                .step_by(251)
+                .filter_map(char::from_u32),
+        );
+        chars.extend([
+            '\u{2028}',
+            '\u{3000}',
+            '\u{FEFF}',
+            '\u{FF0C}',
+            '\u{FFFD}',
+            '\u{1F600}',
+            '\u{20000}',
+            '\u{10FFFF}',
+        ]);
+        let mut facts = Vec::new();
+        for c in chars {
+            // Alone, and at each place of a field longer than two words.
+            facts.push(fact_with_text(&c.to_string(), None));
+            for before in 0..=16 {
+                let mut fact = fact_with_text("", None);
+                fact.sentence = format!("{}{c}{}", "x".repeat(before), "文".repeat(3));
+                fact.text = format!("{}{c}", "长".repeat(before));
+                facts.push(fact);
+            }
+        }
+        assert_rows_as_csv_crate(&facts);
+    }
+
+    #[test]
+    fn csv_word_scan_finds_each_special_byte_at_each_place() {
+        for filler in [0x00, b'+', b'-', b'x', 0x7F, 0x80, 0xE4, 0xFF] {
+            for byte in 0..=u8::MAX {
+                for at in 0..8 {
+                    let mut word = [filler; 8];
+                    word[at] = byte;
+                    let expected = word.iter().any(|b| b",\"\r\n".contains(b));
+                    assert_eq!(
+                        has_csv_special(u64::from_le_bytes(word)),
+                        expected,
+                        "{word:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn csv_field_scan_finds_each_byte_at_each_place_of_short_and_long_fields() {
+        for byte in 0..=u8::MAX {
+            for len in 1..=25 {
+                for at in 0..len {
+                    for filler in [b'x', 0x00, 0xE4] {
+                        let mut field = vec![filler; len];
+                        field[at] = byte;
+                        let expected = b",\"\r\n".contains(&byte);
+                        assert_eq!(needs_csv_quotes(&field), expected, "{field:?}");
+                    }
+                }
+            }
+        }
+        assert!(!needs_csv_quotes(b""));
+    }
+
+    /// Strings of anything, weighted to the bytes CSV cares about, ASCII
+    /// punctuation and controls, and Chinese.
+    fn any_text() -> &'static str {
+        "(\\PC|[\\x00-\\x1f\\x7f,\"\r\n #\\\\]|[!-/:-@\\[-`{-~]|[\u{4e00}-\u{9fa5}，。“”])*"
+    }
+
+    fn any_fact() -> impl proptest::strategy::Strategy<Value = Fact> {
+        use proptest::prelude::*;
+        let number =
+            proptest::option::of((-(1i128 << 96) + 1..(1i128 << 96), 0u32..=28)).prop_map(|n| {
+                n.map(|(mantissa, scale)| Decimal::from_i128_with_scale(mantissa, scale))
+            });
+        (
+            (any_text(), any_text(), any_text(), any_text()),
+            (any_text(), any_text(), any_text(), any_text()),
+            (number.clone(), number),
+            (any::<usize>(), any::<usize>(), any::<usize>()),
+            (0..4usize, 0..8usize, 0..5usize),
+        )
+            .prop_map(
+                |(
+                    (doc, text, unit, date),
+                    (per, metric, sentence, rule),
+                    (value, value_max),
+                    (index, start, end),
+                    (kind, qualifier, change),
+                )| {
+                    let qualifiers = [
+                        Qualifier::None,
+                        Qualifier::Approx,
+                        Qualifier::Over,
+                        Qualifier::Under,
+                        Qualifier::Start,
+                        Qualifier::Mid,
+                        Qualifier::End,
+                        Qualifier::Since,
+                    ];
+                    let changes = [
+                        Change::None,
+                        Change::From,
+                        Change::To,
+                        Change::Up,
+                        Change::Down,
+                    ];
+                    Fact {
+                        doc,
+                        index,
+                        kind: Kind::ALL[kind],
+                        text,
+                        value,
+                        value_max,
+                        unit,
+                        date,
+                        qualifier: qualifiers[qualifier],
+                        per,
+                        change: changes[change],
+                        metric,
+                        sentence,
+                        start,
+                        end,
+                        rule,
+                    }
+                },
+            )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_facts_are_written_as_csv_crate_writes_them(
+            facts in proptest::collection::vec(any_fact(), 0..4),
+        ) {
+            proptest::prop_assert_eq!(csv_rows(&facts).unwrap(), csv_crate_rows(&facts));
+        }
+
+        #[test]
+        fn any_word_is_scanned_as_byte_by_byte(word in proptest::prelude::any::<[u8; 8]>()) {
+            let expected = word.iter().any(|b| b",\"\r\n".contains(b));
+            proptest::prop_assert_eq!(has_csv_special(u64::from_le_bytes(word)), expected);
         }
     }
 

@@ -214,6 +214,14 @@ impl Processed {
             self.csv = output::csv_rows(&self.facts)?;
         }
         if render.jsonl {
+            // Room for every line at once: growing a large buffer step by
+            // step copies it again at each step.
+            let estimate: usize = self
+                .facts
+                .iter()
+                .map(|f| 300 + f.doc.len() + f.text.len() + f.sentence.len() + f.metric.len())
+                .sum();
+            self.jsonl.reserve(estimate);
             for fact in &self.facts {
                 output::write_fact_json(&mut self.jsonl, fact);
                 self.jsonl.push(b'\n');

@@ -202,10 +202,7 @@ const LOOK_AHEAD: &[&str] = &[
 ];
 
 /// The look-ahead words as one regex: a single literal search per window.
-static LOOK_AHEAD_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    let alternation: Vec<String> = LOOK_AHEAD.iter().map(|w| regex::escape(w)).collect();
-    regex::Regex::new(&alternation.join("|")).expect("look-ahead words form a regex")
-});
+static LOOK_AHEAD_RE: LazyLock<regex::Regex> = LazyLock::new(|| super::word_regex(LOOK_AHEAD));
 
 /// Where a date's tense is read: from its clause's start to the end of
 /// the next clause (9月底前，全市将完成 looks ahead; 9月下旬起，销量增长 does not).

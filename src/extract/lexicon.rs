@@ -52,6 +52,10 @@ pub enum Position {
     After,
 }
 
+/// The longest word a [`WordTable`] holds, in characters: candidate
+/// lengths are kept on the stack.
+const MAX_WORD_CHARS: usize = 16;
+
 /// A longest-match table of words.
 ///
 /// Lookups run at nearly every numeral of every article, so the table
@@ -76,6 +80,10 @@ impl<T: Copy> WordTable<T> {
                 continue;
             };
             let chars = w.chars().count();
+            assert!(
+                chars <= MAX_WORD_CHARS,
+                "{w}: words of the lists have at most {MAX_WORD_CHARS} characters"
+            );
             let longest = longest_by_first.entry(first).or_insert(0);
             *longest = chars.max(*longest);
             let longest = longest_by_last.entry(last).or_insert(0);
@@ -95,9 +103,9 @@ impl<T: Copy> WordTable<T> {
         let first = text.chars().next()?;
         let longest = *self.longest_by_first.get(&first)?;
         // Candidate ends on the stack: this runs for every number found.
-        let mut ends = [0usize; 16];
+        let mut ends = [0usize; MAX_WORD_CHARS];
         let mut count = 0;
-        for (i, c) in text.char_indices().take(longest.min(ends.len())) {
+        for (i, c) in text.char_indices().take(longest) {
             ends[count] = i + c.len_utf8();
             count += 1;
         }
@@ -111,9 +119,9 @@ impl<T: Copy> WordTable<T> {
     pub fn longest_suffix(&self, text: &str) -> Option<(usize, T)> {
         let last = text.chars().next_back()?;
         let longest = *self.longest_by_last.get(&last)?;
-        let mut starts = [0usize; 16];
+        let mut starts = [0usize; MAX_WORD_CHARS];
         let mut count = 0;
-        for (i, _) in text.char_indices().rev().take(longest.min(starts.len())) {
+        for (i, _) in text.char_indices().rev().take(longest) {
             starts[count] = i;
             count += 1;
         }

@@ -115,11 +115,11 @@ const MAINLAND: &[&str] = &[
     "全市",
 ];
 
-/// One regex per word list: a single literal-search pass over an article
+/// One regex per word list: a single literal-search pass over a text
 /// instead of one `str::matches` pass per word.
-fn word_regex(words: &[&str]) -> regex::Regex {
+pub(crate) fn word_regex(words: &[&str]) -> regex::Regex {
     let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
-    regex::Regex::new(&alternation.join("|")).expect("place words form a regex")
+    regex::Regex::new(&alternation.join("|")).expect("a word list forms a regex")
 }
 
 static HONG_KONG_RE: LazyLock<regex::Regex> = LazyLock::new(|| word_regex(HONG_KONG));

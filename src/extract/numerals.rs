@@ -142,9 +142,14 @@ pub fn parse(s: &str) -> Option<Number> {
     if s.is_empty() {
         return None;
     }
-    if let Some(arabic) = plain_arabic(s) {
-        return arabic;
+    match plain_arabic(s) {
+        Some(arabic) => arabic,
+        None => parse_tokens(s),
     }
+}
+
+/// The general reading of a trimmed, non-empty numeral, token by token.
+fn parse_tokens(s: &str) -> Option<Number> {
     let arabic = s.chars().any(|c| c.is_ascii_digit());
     let chinese_only = !arabic;
     let has_large_multiplier = s.chars().any(|c| large_unit(c).is_some());
@@ -386,6 +391,42 @@ impl Reading {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arabic_numbers_read_alone_as_the_general_reading_reads_them() {
+        let cases = [
+            "0",
+            "7",
+            "08",
+            "2020",
+            "12.5",
+            "4.7100",
+            "0.05",
+            "1,200",
+            "1,234,567.89",
+            "1.2.3",
+            "1,2",
+            "12,",
+            "1.",
+            "99999999999999999999999999999",
+            "999999999999999999999999999999",
+        ];
+        for s in cases {
+            assert_eq!(parse(s), parse_tokens(s), "{s}");
+        }
+        // Every string of up to four characters from digits, point and comma.
+        let alphabet = ['0', '1', '9', '.', ','];
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            strings = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            for s in &strings {
+                assert_eq!(parse(s), parse_tokens(s.trim()), "{s}");
+            }
+        }
+    }
 
     fn value(s: &str) -> String {
         parse(s)

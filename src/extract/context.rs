@@ -2,8 +2,9 @@
 //!
 //! The metric is the few words just before a fact, inside its clause, that
 //! say what it measures (`总投资600亿元` → 总投资). It comes from jieba's
-//! words and parts of speech over the clause prefix only, so segmentation
-//! costs in proportion to the facts found, not to the text.
+//! words and parts of speech over the last few characters of the clause
+//! before the fact only, so segmentation costs in proportion to the facts
+//! found, not to the text. The sentence is bounded too ([`sentence_range`]).
 //!
 //! ```
 //! use zhfacts::extract::context::{metric, sentence_range};

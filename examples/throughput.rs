@@ -15,6 +15,7 @@
 //!   the CLI's CSV and JSON Lines writers), their MB/s, the ratio of `-j1`
 //!   to jieba, the `-j1`→`-j2` scaling, and that both outputs are
 //!   byte-identical;
+//! - the same two runs with the facts formatted but not written to disk;
 //! - `zhfacts extract` `-j2` over the JSON Lines file.
 //!
 //! MB are 10^6 bytes of input text. Peak memory of the CLI over the JSON
@@ -83,6 +84,20 @@ fn main() -> io::Result<()> {
         "zhfacts -j1 / jieba cut:        {:7.2}×\nscaling -j1 → -j2:              {:7.2}×",
         rates[0] / jieba,
         rates[1] / rates[0]
+    );
+    // The same runs with the facts formatted but not written: what the
+    // cores do, apart from the kernel writing gigabytes to disk (on two
+    // cores its writeback competes with the workers).
+    let mut unwritten = Vec::new();
+    for threads in [1, 2] {
+        let (_, seconds) = extract(std::slice::from_ref(&folder), threads, None)?;
+        let rate = bytes as f64 / MB / seconds;
+        println!("  -j{threads}, facts not written:     {rate:7.2} MB/s  ({seconds:.1} s)");
+        unwritten.push(rate);
+    }
+    println!(
+        "  scaling, facts not written:   {:7.2}×",
+        unwritten[1] / unwritten[0]
     );
     for name in ["facts.csv", "facts.jsonl"] {
         let same = same_bytes(
@@ -175,15 +190,15 @@ fn jieba_cut(folder: &Path) -> io::Result<f64> {
 }
 
 /// Runs extraction over `inputs` as `zhfacts extract` does, writing
-/// facts.csv and facts.jsonl to `out` (or nowhere): facts and seconds.
+/// facts.csv and facts.jsonl to `out` (or formatting and dropping them): facts, seconds.
 fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result<(usize, f64)> {
     let sources: Vec<Source> = input::expand(inputs).map_err(io::Error::other)?;
     // As the CLI does: the workers format the facts, the sink writes bytes.
     let options = RunOptions {
         threads,
         render: batch::Render {
-            csv: out.is_some(),
-            jsonl: out.is_some(),
+            csv: true,
+            jsonl: true,
         },
         ..RunOptions::default()
     };

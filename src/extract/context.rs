@@ -16,7 +16,9 @@
 
 use super::amount::clause_start;
 use crate::segment;
+use rustc_hash::FxHashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// Words that link a metric to its amount and say nothing of what is
 /// measured: skipped at the end of the prefix.
@@ -112,6 +114,12 @@ const GENERIC_VERBS: &[&str] = &[
     "吸引", "落实", "确保", "推进", "启动", "打造", "形成", "达成", "发布", "召开", "举行", "设立",
 ];
 
+/// [`LINKS`] and [`GENERIC_VERBS`] as sets: every word before every fact is
+/// looked up in them.
+static LINK_SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| LINKS.iter().copied().collect());
+static GENERIC_VERB_SET: LazyLock<FxHashSet<&str>> =
+    LazyLock::new(|| GENERIC_VERBS.iter().copied().collect());
+
 /// Characters before a fact that are segmented for its metric: the metric
 /// is at most four words next to the fact, so a long clause need not be
 /// segmented whole (segmentation costs more than everything else per fact).
@@ -158,7 +166,7 @@ fn metric_of(prefix: &str, unsure: usize) -> Option<String> {
     let words = segment::tagged(prefix);
     let mut end = words.len();
     while end > 0
-        && (LINKS.contains(&words[end - 1].word)
+        && (LINK_SET.contains(words[end - 1].word)
             || is_filler(words[end - 1].tag, words[end - 1].word))
     {
         end -= 1;
@@ -166,8 +174,8 @@ fn metric_of(prefix: &str, unsure: usize) -> Option<String> {
     let mut begin = end;
     while begin > 0 && end - begin < 4 {
         let w = &words[begin - 1];
-        let stop = GENERIC_VERBS.contains(&w.word)
-            || (LINKS.contains(&w.word) && begin < end)
+        let stop = GENERIC_VERB_SET.contains(w.word)
+            || (LINK_SET.contains(w.word) && begin < end)
             || matches!(
                 w.tag,
                 "ns" | "nr"

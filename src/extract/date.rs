@@ -250,6 +250,8 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
     let mut sentence_end = 0;
     let mut tense_unread_from = None;
     let mut i = 0;
+    // The character before `i`, carried along rather than decoded again.
+    let mut prev: Option<char> = None;
     while i < line.len() {
         if i >= sentence_end {
             sentence_end = line[i..]
@@ -264,10 +266,10 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
         }
         // The tense window is the same for every position of a clause: it
         // is read once per clause, and only if a date may start in it.
-        if i == 0 || line[..i].ends_with(['，', '。', '；', '：', '！', '？']) {
+        if prev.is_none_or(|p| matches!(p, '，' | '。' | '；' | '：' | '！' | '？')) {
             tense_unread_from = Some(i);
         }
-        if could_start(c) && !glued_to_number(line, i) {
+        if could_start(c) && !glued_to_number(prev, c) {
             if let Some(clause) = tense_unread_from.take() {
                 ctx.looks_ahead = looks_ahead(look_ahead_window(line, clause));
             }
@@ -301,12 +303,14 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
                         reader.ctx.sentence_period = Some(value.clone());
                     }
                     i = fact.span.end;
+                    prev = line[..i].chars().next_back();
                     fact.fact.span = fact.span.clone();
                     found.push(fact.fact);
                     continue;
                 }
             }
         }
+        prev = Some(c);
         i += c.len_utf8();
     }
     found
@@ -352,10 +356,9 @@ fn could_start(c: char) -> bool {
         )
 }
 
-/// A position inside a longer number (12345年 is no year; 4.71亿 no date).
-fn glued_to_number(line: &str, i: usize) -> bool {
-    let c = line[i..].chars().next().unwrap_or(' ');
-    let prev = line[..i].chars().next_back();
+/// A digit `c` inside a longer number, after `prev` (12345年 is no year;
+/// 4.71亿 no date).
+fn glued_to_number(prev: Option<char>, c: char) -> bool {
     c.is_ascii_digit()
         && prev
             .is_some_and(|p| p.is_ascii_digit() || p == '.' || p == ',' || p.is_ascii_alphabetic())
@@ -919,6 +922,17 @@ impl Reader<'_, '_> {
     fn period(&mut self, at: usize, year: Option<i32>, start: usize) -> Option<Found> {
         let line = self.line;
         let rest = &line[at..];
+        // Every period below starts with one of these (or a numeral): the
+        // other positions, most of them, need none of the work.
+        let first = rest.chars().next()?;
+        if !(matches!(
+            first,
+            '上' | '下' | '前' | '首' | '第' | 'Q' | '年' | '月' | '中' | '十' | '廿' | '卅'
+        ) || first.is_ascii_digit()
+            || chinese_digit(first).is_some())
+        {
+            return None;
+        }
         // A period with no year written takes the year that makes it the
         // nearest one not after the reference (or not before it, looking
         // ahead): 下半年 read on 2020-01-05 is 2019-H2.
@@ -1140,18 +1154,10 @@ impl Reader<'_, '_> {
     /// 元旦, 国庆, 春节, 劳动节, 五一 (假期), 除夕: the day itself.
     fn holiday(&mut self, at: usize, year: Option<i32>, start: usize) -> Option<Found> {
         let line = self.line;
-        let table: [Holiday; 9] = [
-            ("五一劳动节", Some((5, 1)), 0),
-            ("国庆节", Some((10, 1)), 0),
-            ("国庆", Some((10, 1)), 0),
-            ("元旦", Some((1, 1)), 0),
-            ("劳动节", Some((5, 1)), 0),
-            ("五一", Some((5, 1)), 0),
-            ("春节", None, 0),
-            ("除夕", None, -1),
-            ("新年", Some((1, 1)), 0),
-        ];
-        for (word, fixed, offset) in table {
+        if !line[at..].starts_with(HOLIDAY_FIRST_CHARS) {
+            return None;
+        }
+        for (word, fixed, offset) in HOLIDAYS {
             if !starts(line, at, word) || (word == "新年" && year.is_none()) {
                 continue;
             }
@@ -1564,6 +1570,24 @@ impl Reader<'_, '_> {
 /// table), and an offset in days (除夕 is the day before).
 type Holiday = (&'static str, Option<(u32, u32)>, i64);
 
+/// Holidays by name: the date in the year, or none for the Spring Festival
+/// (from its table), and a day offset (除夕 is the day before).
+const HOLIDAYS: [Holiday; 9] = [
+    ("五一劳动节", Some((5, 1)), 0),
+    ("国庆节", Some((10, 1)), 0),
+    ("国庆", Some((10, 1)), 0),
+    ("元旦", Some((1, 1)), 0),
+    ("劳动节", Some((5, 1)), 0),
+    ("五一", Some((5, 1)), 0),
+    ("春节", None, 0),
+    ("除夕", None, -1),
+    ("新年", Some((1, 1)), 0),
+];
+
+/// The first characters of [`HOLIDAYS`]: a position starting with none of
+/// them (most positions) is no holiday.
+const HOLIDAY_FIRST_CHARS: [char; 7] = ['五', '国', '元', '劳', '春', '除', '新'];
+
 fn is_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
@@ -1685,6 +1709,13 @@ fn month_follows(line: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_holiday_starts_with_a_listed_first_character() {
+        for (word, ..) in HOLIDAYS {
+            assert!(word.starts_with(HOLIDAY_FIRST_CHARS), "{word}");
+        }
+    }
 
     fn dates(line: &str, reference: &str) -> Vec<(String, String)> {
         let mut ctx = DateContext::new(Date::parse(reference));

@@ -397,9 +397,16 @@ fn number_at(line: &str, at: usize, max_chars: usize) -> Option<(u32, usize)> {
     if end == at {
         return None;
     }
-    // Arabic digits (most dates) need no general numeral reading.
+    // Arabic digits (most dates) and a lone Chinese digit (一, 三) need no
+    // general numeral reading.
     if let Some(v) = ascii_value {
         return Some((v, end));
+    }
+    let mut chars = line[at..end].chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if let Some(d) = chinese_digit(c) {
+            return Some((d, end));
+        }
     }
     let n = numerals::parse(&line[at..end])?;
     if n.high.is_some() || !n.low.fract().is_zero() {
@@ -1709,6 +1716,16 @@ fn month_follows(line: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_chinese_digit_reads_as_the_general_reading_reads_it() {
+        for c in "〇零一壹幺二两俩贰三叁四肆五伍六陆七柒八捌九玖".chars() {
+            let text = format!("{c}月");
+            let general = numerals::parse(&c.to_string()).map(|n| n.low.to_string());
+            let read = number_at(&text, 0, 2).map(|(v, end)| (v.to_string(), end));
+            assert_eq!(read, general.map(|v| (v, c.len_utf8())), "{c}");
+        }
+    }
 
     #[test]
     fn every_holiday_starts_with_a_listed_first_character() {

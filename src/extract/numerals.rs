@@ -142,10 +142,24 @@ pub fn parse(s: &str) -> Option<Number> {
     if s.is_empty() {
         return None;
     }
-    match plain_arabic(s) {
-        Some(arabic) => arabic,
-        None => parse_tokens(s),
+    if let Some(arabic) = plain_arabic(s) {
+        return arabic;
     }
+    // A lone Chinese digit (一, 三): the most common Chinese numeral.
+    let mut chars = s.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if let Some(d) = chinese_digit(c) {
+            return Some(Number {
+                low: Decimal::from(d),
+                high: None,
+                has_multiplier: false,
+                has_large_multiplier: false,
+                arabic: false,
+                chinese_only: true,
+            });
+        }
+    }
+    parse_tokens(s)
 }
 
 /// The general reading of a trimmed, non-empty numeral, token by token.
@@ -393,7 +407,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn arabic_numbers_read_alone_as_the_general_reading_reads_them() {
+    fn arabic_numbers_and_lone_digits_read_alone_as_the_general_reading_reads_them() {
         let cases = [
             "0",
             "7",
@@ -413,6 +427,11 @@ mod tests {
         ];
         for s in cases {
             assert_eq!(parse(s), parse_tokens(s), "{s}");
+        }
+        // And a lone Chinese digit.
+        for c in "〇零一壹幺二两俩贰三叁四肆五伍六陆七柒八捌九玖".chars() {
+            let s = c.to_string();
+            assert_eq!(parse(&s), parse_tokens(&s), "{s}");
         }
         // Every string of up to four characters from digits, point and comma.
         let alphabet = ['0', '1', '9', '.', ','];

@@ -397,23 +397,15 @@ fn number_at(line: &str, at: usize, max_chars: usize) -> Option<(u32, usize)> {
     if end == at {
         return None;
     }
-    // Arabic digits (most dates) and a lone Chinese digit (一, 三) need no
-    // general numeral reading.
+    // Arabic digits (most dates) need no numeral reading at all.
     if let Some(v) = ascii_value {
         return Some((v, end));
-    }
-    let mut chars = line[at..end].chars();
-    if let (Some(c), None) = (chars.next(), chars.next()) {
-        if let Some(d) = chinese_digit(c) {
-            return Some((d, end));
-        }
     }
     let n = numerals::parse(&line[at..end])?;
     if n.high.is_some() || !n.low.fract().is_zero() {
         return None;
     }
-    let v: u32 = n.low.to_string().parse().ok()?;
-    Some((v, end))
+    Some((u32::try_from(n.low).ok()?, end))
 }
 
 fn starts(line: &str, at: usize, word: &str) -> bool {

@@ -106,13 +106,8 @@ fn stages(c: &mut Criterion) {
     group.bench_function("render", |b| {
         b.iter(|| {
             let mut bytes = 0;
-            for facts in &all_facts {
-                let mut lines = Vec::new();
-                for fact in black_box(facts) {
-                    output::write_fact_json(&mut lines, fact);
-                    lines.push(b'\n');
-                }
-                bytes += lines.len() + output::csv_rows(facts).expect("rows").len();
+            for facts in black_box(&all_facts) {
+                bytes += output::json_lines(facts).len() + output::csv_rows(facts).len();
             }
             assert!(bytes > 100 * facts, "every fact is written");
         })

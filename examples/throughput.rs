@@ -230,7 +230,7 @@ fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result
         &mut |_| {},
     )?;
     if let Some((csv, mut jsonl)) = writers {
-        csv.finish()?.flush()?;
+        csv.finish().flush()?;
         jsonl.flush()?;
     }
     assert_eq!(report.documents_failed, 0);

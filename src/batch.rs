@@ -76,8 +76,7 @@ pub struct RunOptions {
 pub struct Render {
     /// Fill [`Processed::csv`] with [`output::csv_rows`].
     pub csv: bool,
-    /// Fill [`Processed::jsonl`] with one [`output::write_fact_json`] line
-    /// per fact.
+    /// Fill [`Processed::jsonl`] with [`output::json_lines`].
     pub jsonl: bool,
 }
 
@@ -209,25 +208,13 @@ pub struct Processed {
 }
 
 impl Processed {
-    fn render(&mut self, render: Render) -> io::Result<()> {
+    fn render(&mut self, render: Render) {
         if render.csv {
-            self.csv = output::csv_rows(&self.facts)?;
+            self.csv = output::csv_rows(&self.facts);
         }
         if render.jsonl {
-            // Room for every line at once: growing a large buffer step by
-            // step copies it again at each step.
-            let estimate: usize = self
-                .facts
-                .iter()
-                .map(|f| 300 + f.doc.len() + f.text.len() + f.sentence.len() + f.metric.len())
-                .sum();
-            self.jsonl.reserve(estimate);
-            for fact in &self.facts {
-                output::write_fact_json(&mut self.jsonl, fact);
-                self.jsonl.push(b'\n');
-            }
+            self.jsonl = output::json_lines(&self.facts);
         }
-        Ok(())
     }
 }
 
@@ -429,13 +416,7 @@ pub fn run(
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 };
                 let mut processed = process(pipeline, item);
-                if let Err(e) = processed.render(render) {
-                    processed = failed(input::Failure {
-                        document: processed.report.document,
-                        reason: format!("cannot format its facts: {e}"),
-                        bytes: processed.report.bytes,
-                    });
-                }
+                processed.render(render);
                 if done_sender.send((sequence, processed)).is_err() {
                     break;
                 }
@@ -705,7 +686,7 @@ mod tests {
                 &mut |doc| {
                     documents += 1;
                     assert_eq!(doc.facts.len(), 3, "去年, the amount, the percentage");
-                    let csv = output::csv_rows(&doc.facts)?;
+                    let csv = output::csv_rows(&doc.facts);
                     let jsonl: Vec<u8> = doc
                         .facts
                         .iter()

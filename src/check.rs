@@ -17,7 +17,7 @@
 
 use crate::document::{Fact, Kind};
 use crate::error::{Error, Result};
-use crate::output::{cells, write_fact_json, Cell, FIELDS};
+use crate::output::{cells, json_lines, Cell, FIELDS};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -579,11 +579,7 @@ pub fn bless(dir: &Path, predicted: &[(String, Vec<Fact>)]) -> Result<()> {
     })?;
     for (doc, facts) in predicted {
         let path = dir.join(gold_file_name(doc));
-        let mut text = Vec::new();
-        for f in facts {
-            write_fact_json(&mut text, f);
-            text.push(b'\n');
-        }
+        let text = json_lines(facts);
         let temp = path.with_extension("jsonl.partial");
         fs::write(&temp, text).map_err(|source| Error::Write {
             path: temp.clone(),

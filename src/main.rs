@@ -344,7 +344,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         };
         let report = batch::run(&sources, &options, &mut sink, &mut progress)
             .inspect_err(|_| bar.finish_and_clear())?;
-        csv.finish()?
+        csv.finish()
             .flush()
             .with_context(|| format!("cannot write {}", csv_path.display()))?;
         jsonl

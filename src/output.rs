@@ -75,30 +75,33 @@ pub fn plain_decimal(value: Decimal) -> String {
 
 /// One fact as a JSON object on one line (no newline).
 ///
-/// Allocates the line; a writer of many facts calls [`write_fact_json`]
-/// with one buffer instead.
+/// Allocates the line; a writer of many facts calls [`json_lines`], which
+/// writes them all into one buffer.
 pub fn fact_json(fact: &Fact) -> String {
     let mut out = Vec::with_capacity(256 + fact.sentence.len());
     write_fact_json(&mut out, fact);
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
+/// `facts` as JSON Lines: one [`fact_json`] line each, in one buffer
+/// sized for them at once (growing a large buffer step by step copies it
+/// again at each step).
+pub fn json_lines(facts: &[Fact]) -> Vec<u8> {
+    let estimate = facts
+        .iter()
+        .map(|f| 300 + f.doc.len() + f.text.len() + f.sentence.len() + f.metric.len())
+        .sum();
+    let mut out = Vec::with_capacity(estimate);
+    for fact in facts {
+        write_fact_json(&mut out, fact);
+        out.push(b'\n');
+    }
+    out
+}
+
 /// Appends one fact to `out` as a JSON object on one line (no newline):
 /// the bytes of [`fact_json`], without allocating anything of its own.
-///
-/// ```
-/// # use zhfacts::document::Fact;
-/// # fn demo(facts: &[Fact], file: &mut impl std::io::Write) -> std::io::Result<()> {
-/// use zhfacts::output::write_fact_json;
-/// let mut lines = Vec::new();
-/// for fact in facts {
-///     write_fact_json(&mut lines, fact);
-///     lines.push(b'\n');
-/// }
-/// file.write_all(&lines)
-/// # }
-/// ```
-pub fn write_fact_json(out: &mut Vec<u8>, fact: &Fact) {
+fn write_fact_json(out: &mut Vec<u8>, fact: &Fact) {
     out.reserve(256 + fact.sentence.len());
     out.push(b'{');
     for (i, (name, cell)) in FIELDS.iter().zip(cells(fact)).enumerate() {
@@ -300,7 +303,7 @@ impl<W: Write> CsvWriter<W> {
 
     /// Writes one fact.
     pub fn write(&mut self, fact: &Fact) -> io::Result<()> {
-        self.write_rows(&csv_rows(std::slice::from_ref(fact))?)
+        self.write_rows(&csv_rows(std::slice::from_ref(fact)))
     }
 
     /// Writes rows made by [`csv_rows`] (on a worker thread, say).
@@ -309,17 +312,14 @@ impl<W: Write> CsvWriter<W> {
     }
 
     /// Returns the inner writer (not flushed).
-    pub fn finish(self) -> io::Result<W> {
-        Ok(self.inner)
+    pub fn finish(self) -> W {
+        self.inner
     }
 }
 
 /// The CSV rows of `facts`, without the header: made where they are
 /// wanted (a worker thread) and written with [`CsvWriter::write_rows`].
-///
-/// Never fails today (it only writes to memory); the `Result` keeps the
-/// signature callers already handle.
-pub fn csv_rows(facts: &[Fact]) -> io::Result<Vec<u8>> {
+pub fn csv_rows(facts: &[Fact]) -> Vec<u8> {
     let mut out = Vec::with_capacity(facts.iter().map(|f| 160 + f.sentence.len()).sum());
     for fact in facts {
         // Cell by cell, numbers formatted on the stack: nothing allocated.
@@ -338,7 +338,7 @@ pub fn csv_rows(facts: &[Fact]) -> io::Result<Vec<u8>> {
         }
         out.extend_from_slice(b"\r\n");
     }
-    Ok(out)
+    out
 }
 
 /// Appends one CSV field, byte for byte as the `csv` crate (1.4, csv-core
@@ -501,7 +501,7 @@ mod tests {
     fn csv_quotes_and_excel_bom() {
         let mut w = CsvWriter::new(Vec::new(), CsvStyle::Excel).unwrap();
         w.write(&fact()).unwrap();
-        let bytes = w.finish().unwrap();
+        let bytes = w.finish();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with('\u{FEFF}'));
         assert!(text.contains("\"总投资600亿元的\"\"项目\"\"，投产。\""));
@@ -687,7 +687,7 @@ mod reference_tests {
             for fact in &facts {
                 writer.write(fact).unwrap();
             }
-            assert_eq!(writer.finish().unwrap(), reference_csv(&facts, style));
+            assert_eq!(writer.finish(), reference_csv(&facts, style));
         }
     }
 
@@ -698,7 +698,7 @@ mod reference_tests {
         for fact in &facts {
             writer.write(fact).unwrap();
         }
-        let bytes = writer.finish().unwrap();
+        let bytes = writer.finish();
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         assert_eq!(reader.headers().unwrap(), FIELDS.as_slice());
         let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -782,12 +782,12 @@ mod reference_tests {
     /// Asserts `csv_rows` writes `facts` as the `csv` crate did: all at
     /// once, and fact by fact (naming the first that differs).
     fn assert_rows_as_csv_crate(facts: &[Fact]) {
-        let rows = csv_rows(facts).unwrap();
+        let rows = csv_rows(facts);
         if rows != csv_crate_rows(facts) {
             for fact in facts {
                 let one = std::slice::from_ref(fact);
                 assert_eq!(
-                    String::from_utf8_lossy(&csv_rows(one).unwrap()),
+                    String::from_utf8_lossy(&csv_rows(one)),
                     String::from_utf8_lossy(&csv_crate_rows(one)),
                     "{fact:?}"
                 );
@@ -893,7 +893,7 @@ mod reference_tests {
     fn csv_header_is_byte_identical_to_csv_crate() {
         for style in [CsvStyle::Plain, CsvStyle::Excel] {
             let writer = CsvWriter::new(Vec::new(), style).unwrap();
-            assert_eq!(writer.finish().unwrap(), csv_crate_header(style));
+            assert_eq!(writer.finish(), csv_crate_header(style));
         }
     }
 
@@ -938,7 +938,7 @@ mod reference_tests {
             }
             let mut expected = csv_crate_header(style);
             expected.extend(csv_crate_rows(&facts));
-            assert_eq!(writer.finish().unwrap(), expected);
+            assert_eq!(writer.finish(), expected);
         }
     }
 
@@ -1080,7 +1080,7 @@ mod reference_tests {
         fn any_facts_are_written_as_csv_crate_writes_them(
             facts in proptest::collection::vec(any_fact(), 0..4),
         ) {
-            proptest::prop_assert_eq!(csv_rows(&facts).unwrap(), csv_crate_rows(&facts));
+            proptest::prop_assert_eq!(csv_rows(&facts), csv_crate_rows(&facts));
         }
 
         #[test]

@@ -82,9 +82,8 @@ pub const TEXT_SHOWN: usize = 64 << 20;
 /// [`ReviewWriter::finish`], with the summary on top.
 pub struct ReviewWriter<S: Read + Write + Seek> {
     parts: BufWriter<S>,
-    /// Original text embedded so far, and the most allowed.
+    /// Original text embedded so far (at most `summary.text_limit`).
     text_shown: usize,
-    text_limit: usize,
     summary: Summary,
     rules: Interner,
     units: Interner,
@@ -99,7 +98,6 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
         ReviewWriter {
             parts: BufWriter::new(scratch),
             text_shown: 0,
-            text_limit: TEXT_SHOWN,
             summary: Summary {
                 text_limit: TEXT_SHOWN,
                 ..Summary::default()
@@ -114,7 +112,6 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
     /// Embeds at most `bytes` of original text (default [`TEXT_SHOWN`]);
     /// the documents after that are counted but not shown.
     pub fn with_text_limit(mut self, bytes: usize) -> Self {
-        self.text_limit = bytes;
         self.summary.text_limit = bytes;
         self
     }
@@ -127,7 +124,7 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
         // is always shown, however long): the page's document numbers are
         // input positions, so nothing after the first one left out is shown.
         if self.summary.not_shown > 0
-            || (index > 0 && self.text_shown + doc.original.len() > self.text_limit)
+            || (index > 0 && self.text_shown + doc.original.len() > self.summary.text_limit)
         {
             self.summary.not_shown += 1;
             return Ok(());

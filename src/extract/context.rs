@@ -238,13 +238,13 @@ pub fn sentence_range(line: &str, span: Range<usize>) -> Range<usize> {
     const CLAUSE_ENDS: &[char] = &['，', '、', '：', ',', ':'];
     let floor = floor_boundary(line, span.start.saturating_sub(SENTENCE_REACH));
     let ceiling = ceil_boundary(line, span.end + SENTENCE_REACH);
+    // The byte after a punctuation mark found at (offset, mark).
+    let past = |(i, mark): (usize, &str)| i + mark.len();
     let before = &line[floor..span.start];
-    let start = match before.rfind(ENDS) {
-        Some(i) => floor + i + before[i..].chars().next().map_or(0, char::len_utf8),
+    let start = match before.rmatch_indices(ENDS).next() {
+        Some(end) => floor + past(end),
         None if floor == 0 => 0,
-        None => before.find(CLAUSE_ENDS).map_or(floor, |i| {
-            floor + i + before[i..].chars().next().map_or(0, char::len_utf8)
-        }),
+        None => floor + before.match_indices(CLAUSE_ENDS).next().map_or(0, past),
     };
     let start = start
         + line[start..]
@@ -253,12 +253,13 @@ pub fn sentence_range(line: &str, span: Range<usize>) -> Range<usize> {
             .map(char::len_utf8)
             .sum::<usize>();
     let after = &line[span.end..ceiling];
-    let mut end = match after.find(ENDS) {
-        Some(i) => span.end + i + after[i..].chars().next().map_or(0, char::len_utf8),
+    let mut end = match after.match_indices(ENDS).next() {
+        Some(end) => span.end + past(end),
         None if ceiling == line.len() => line.len(),
-        None => after.rfind(CLAUSE_ENDS).map_or(ceiling, |i| {
-            span.end + i + after[i..].chars().next().map_or(0, char::len_utf8)
-        }),
+        None => after
+            .rmatch_indices(CLAUSE_ENDS)
+            .next()
+            .map_or(ceiling, |end| span.end + past(end)),
     };
     end += line[end..]
         .chars()

@@ -1569,8 +1569,7 @@ impl Reader<'_, '_> {
 /// table), and an offset in days (除夕 is the day before).
 type Holiday = (&'static str, Option<(u32, u32)>, i64);
 
-/// Holidays by name: the date in the year, or none for the Spring Festival
-/// (from its table), and a day offset (除夕 is the day before).
+/// The holidays [`Reader::holiday`] reads.
 const HOLIDAYS: [Holiday; 9] = [
     ("五一劳动节", Some((5, 1)), 0),
     ("国庆节", Some((10, 1)), 0),
@@ -1710,12 +1709,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_lone_chinese_digit_reads_as_the_general_reading_reads_it() {
-        for c in "〇零一壹幺二两俩贰三叁四肆五伍六陆七柒八捌九玖".chars() {
-            let text = format!("{c}月");
-            let general = numerals::parse(&c.to_string()).map(|n| n.low.to_string());
-            let read = number_at(&text, 0, 2).map(|(v, end)| (v.to_string(), end));
-            assert_eq!(read, general.map(|v| (v, c.len_utf8())), "{c}");
+    fn number_at_reads_digits_and_chinese_numerals_up_to_its_length() {
+        let cases = [
+            ("3月", 2, Some((3, 1))),
+            ("08日", 2, Some((8, 2))),
+            ("2020年", 4, Some((2020, 4))),
+            ("123456", 3, Some((123, 3))),
+            ("三月", 2, Some((3, 3))),
+            ("〇", 1, Some((0, 3))),
+            ("两周", 3, Some((2, 3))),
+            ("十二月", 2, Some((12, 6))),
+            ("二十三日", 3, Some((23, 9))),
+            ("廿三", 2, Some((23, 6))),
+            ("月", 2, None),
+            ("99999999999", 11, None),
+        ];
+        for (text, max_chars, want) in cases {
+            assert_eq!(number_at(text, 0, max_chars), want, "{text}");
         }
     }
 

@@ -231,42 +231,139 @@ fn is_filler(tag: &str, word: &str) -> bool {
 /// sentence is cut at the farthest clause end inside it.
 const SENTENCE_REACH: usize = 600;
 
+/// Marks that end a sentence.
+const ENDS: &[char] = &['。', '！', '？', '!', '?', '；'];
+/// Marks that end a clause: where an over-long sentence is cut.
+const CLAUSE_ENDS: &[char] = &['，', '、', '：', ',', ':'];
+
 /// The byte range of the sentence holding `span` in `line`, its final
 /// punctuation and closing quotes included.
+///
+/// This searches `line` around `span`; for many facts in one paragraph,
+/// [`Sentences`] finds the sentence ends once and gives the same ranges.
 pub fn sentence_range(line: &str, span: Range<usize>) -> Range<usize> {
-    const ENDS: &[char] = &['。', '！', '？', '!', '?', '；'];
-    const CLAUSE_ENDS: &[char] = &['，', '、', '：', ',', ':'];
     let floor = floor_boundary(line, span.start.saturating_sub(SENTENCE_REACH));
     let ceiling = ceil_boundary(line, span.end + SENTENCE_REACH);
-    // The byte after a punctuation mark found at (offset, mark).
-    let past = |(i, mark): (usize, &str)| i + mark.len();
     let before = &line[floor..span.start];
     let start = match before.rmatch_indices(ENDS).next() {
-        Some(end) => floor + past(end),
-        None if floor == 0 => 0,
-        None => floor + before.match_indices(CLAUSE_ENDS).next().map_or(0, past),
+        Some((i, mark)) => floor + i + mark.len(),
+        None => start_without_end(line, floor, span.start),
     };
+    let after = &line[span.end..ceiling];
+    let end = match after.match_indices(ENDS).next() {
+        Some((i, mark)) => span.end + i + mark.len(),
+        None => end_without_end(line, span.end, ceiling),
+    };
+    with_quotes(line, start, end, span.start)
+}
+
+/// The sentence ends of one paragraph, found once, for the sentences of
+/// all of its facts. `Sentences::new(line).range(span)` equals
+/// `sentence_range(line, span)` (tested), without searching the text again
+/// for every fact.
+pub struct Sentences<'a> {
+    line: &'a str,
+    /// Byte ranges of the sentence-end marks, in text order.
+    ends: Vec<Range<usize>>,
+}
+
+impl<'a> Sentences<'a> {
+    /// Finds the sentence ends of `line`, a paragraph.
+    pub fn new(line: &'a str) -> Self {
+        Sentences {
+            line,
+            ends: sentence_ends(line),
+        }
+    }
+
+    /// The byte range of the sentence holding `span`: see [`sentence_range`].
+    pub fn range(&self, span: Range<usize>) -> Range<usize> {
+        let line = self.line;
+        let floor = floor_boundary(line, span.start.saturating_sub(SENTENCE_REACH));
+        let ceiling = ceil_boundary(line, span.end + SENTENCE_REACH);
+        // The last end before the span and the first after it, if within reach.
+        let before = self.ends.partition_point(|m| m.end <= span.start);
+        let start = match before.checked_sub(1).map(|k| &self.ends[k]) {
+            Some(mark) if mark.start >= floor => mark.end,
+            _ => start_without_end(line, floor, span.start),
+        };
+        let after = self.ends.partition_point(|m| m.start < span.end);
+        let end = match self.ends.get(after) {
+            Some(mark) if mark.end <= ceiling => mark.end,
+            _ => end_without_end(line, span.end, ceiling),
+        };
+        with_quotes(line, start, end, span.start)
+    }
+}
+
+/// The byte ranges of every mark of [`ENDS`] in `line`, read byte by byte:
+/// each is one ASCII byte or a three-byte sequence that UTF-8 makes
+/// unambiguous.
+fn sentence_ends(line: &str) -> Vec<Range<usize>> {
+    let bytes = line.as_bytes();
+    let mut ends = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let len = match bytes[i] {
+            b'!' | b'?' => 1,
+            // 。
+            0xE3 if bytes[i + 1..].starts_with(&[0x80, 0x82]) => 3,
+            // ！ ？ ；
+            0xEF if matches!(bytes[i + 1..], [0xBC, 0x81 | 0x9F | 0x9B, ..]) => 3,
+            _ => 0,
+        };
+        if len > 0 {
+            ends.push(i..i + len);
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    ends
+}
+
+/// Where a sentence starts when no sentence end lies within reach before
+/// it: the paragraph start, or past the first clause end after `floor`.
+fn start_without_end(line: &str, floor: usize, span_start: usize) -> usize {
+    if floor == 0 {
+        return 0;
+    }
+    let before = &line[floor..span_start];
+    floor
+        + before
+            .match_indices(CLAUSE_ENDS)
+            .next()
+            .map_or(0, |(i, mark)| i + mark.len())
+}
+
+/// Where a sentence ends when no sentence end lies within reach after it:
+/// the paragraph end, or past the last clause end before `ceiling`.
+fn end_without_end(line: &str, span_end: usize, ceiling: usize) -> usize {
+    if ceiling == line.len() {
+        return line.len();
+    }
+    line[span_end..ceiling]
+        .rmatch_indices(CLAUSE_ENDS)
+        .next()
+        .map_or(ceiling, |(i, mark)| span_end + i + mark.len())
+}
+
+/// `start..end` with the closing quotes of the previous sentence left out
+/// and the sentence's own closing quotes taken in.
+fn with_quotes(line: &str, start: usize, end: usize, span_start: usize) -> Range<usize> {
     let start = start
         + line[start..]
             .chars()
             .take_while(|c| matches!(c, '”' | '’' | '）' | ' '))
             .map(char::len_utf8)
             .sum::<usize>();
-    let after = &line[span.end..ceiling];
-    let mut end = match after.match_indices(ENDS).next() {
-        Some(end) => span.end + past(end),
-        None if ceiling == line.len() => line.len(),
-        None => after
-            .rmatch_indices(CLAUSE_ENDS)
-            .next()
-            .map_or(ceiling, |end| span.end + past(end)),
-    };
-    end += line[end..]
-        .chars()
-        .take_while(|c| matches!(c, '”' | '’' | '）' | '」'))
-        .map(char::len_utf8)
-        .sum::<usize>();
-    start.min(span.start)..end
+    let end = end
+        + line[end..]
+            .chars()
+            .take_while(|c| matches!(c, '”' | '’' | '）' | '」'))
+            .map(char::len_utf8)
+            .sum::<usize>();
+    start.min(span_start)..end
 }
 
 /// The char boundary at or before `at`.
@@ -322,6 +419,54 @@ mod tests {
         for (i, _) in line.match_indices("增长") {
             let r = sentence_range(&line, i..i + "增长".len());
             assert!(r.start <= i && i + "增长".len() <= r.end);
+        }
+    }
+
+    /// `Sentences::range` against `sentence_range`, the search it replaces.
+    fn same_as_searching(line: &str) {
+        let sentences = Sentences::new(line);
+        let boundaries: Vec<usize> = (0..=line.len())
+            .filter(|&i| line.is_char_boundary(i))
+            .collect();
+        for (k, &start) in boundaries.iter().enumerate() {
+            for &end in boundaries[k..].iter().take(4) {
+                assert_eq!(
+                    sentences.range(start..end),
+                    sentence_range(line, start..end),
+                    "{line:?} at {start}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sentences_found_once_are_the_sentences_searched() {
+        same_as_searching("去年如此。今年，盘锦减免企业税费22亿元。其他");
+        same_as_searching("“增长5%。”他说！真的?是!；」结束");
+        same_as_searching("");
+        same_as_searching("。");
+        // Past the reach on both sides, with and without clause ends.
+        let clause = "项目投资增长，";
+        let long = format!("{}。{}", clause.repeat(150), "投资".repeat(400));
+        same_as_searching(&long);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn sentences_match_the_search_on_any_text(
+            text in "[。！？!?；，、：,:”’）」 a1投资增长]{0,80}"
+        ) {
+            same_as_searching(&text);
+        }
+
+        #[test]
+        fn sentences_match_the_search_past_the_reach(
+            parts in proptest::collection::vec(("[。，a投]", 0usize..300), 0..12)
+        ) {
+            let text: String = parts.iter().map(|(mark, n)| "资".repeat(*n) + mark).collect();
+            same_as_searching(&text);
         }
     }
 

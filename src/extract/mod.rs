@@ -28,6 +28,8 @@ use std::sync::LazyLock;
 /// A fact found in one paragraph, before offsets are mapped.
 struct Found {
     span: Range<usize>,
+    /// Its sentence, in the paragraph's bytes like `span`.
+    sentence: Range<usize>,
     paragraph: Range<usize>,
     fact: Fact,
 }
@@ -42,23 +44,25 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
             continue;
         }
         let line = &doc.text[paragraph.range.clone()];
+        let sentences = context::Sentences::new(line);
         let dates = date::scan(line, &mut ctx);
         let taken: Vec<Range<usize>> = dates.iter().map(|d| d.span.clone()).collect();
         for d in dates {
             found.push(Found {
+                sentence: sentences.range(d.span.clone()),
                 span: d.span.clone(),
                 paragraph: paragraph.range.clone(),
                 fact: blank_fact(doc, Kind::Date, d.rule, d.qualifier, d.date),
             });
         }
         for a in amount::scan(line, &taken) {
+            let sentence = sentences.range(a.span.clone());
             let mut fact = blank_fact(doc, a.kind, a.rule, a.qualifier, String::new());
             fact.value = Some(a.value);
             fact.value_max = a.value_max;
             fact.unit =
                 if a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[a.span.clone()]) {
-                    let sentence = &line[context::sentence_range(line, a.span.clone())];
-                    sentence_yuan(sentence, yuan).to_string()
+                    sentence_yuan(&line[sentence.clone()], yuan).to_string()
                 } else {
                     a.unit
                 };
@@ -67,6 +71,7 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
             fact.metric = context::metric(line, a.span.start);
             found.push(Found {
                 span: a.span,
+                sentence,
                 paragraph: paragraph.range.clone(),
                 fact,
             });
@@ -213,7 +218,7 @@ fn finish(doc: &Document, found: Vec<Found>) -> Vec<Fact> {
             Fact {
                 index,
                 text: line[f.span.clone()].to_string(),
-                sentence: line[context::sentence_range(line, f.span.clone())].to_string(),
+                sentence: line[f.sentence].to_string(),
                 start,
                 end,
                 ..f.fact

@@ -17,13 +17,14 @@
 //! ```
 
 use super::lexicon::{
-    Position, UnitClass, CHANGE_WORDS, CURRENCIES, LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS,
+    CharSet, Position, UnitClass, CHANGE_WORDS, CURRENCIES, LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS,
     ONE_CONTEXT, QUALIFIERS, UNITS, WORD_EXCEPTIONS,
 };
 use super::numerals::{self, chinese_digit, is_numeral_char, Number};
 use crate::document::{Change, Kind, Qualifier};
 use rust_decimal::Decimal;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// An amount found in a paragraph, before context (metric, sentence) is added.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,9 +211,13 @@ fn read_fraction(line: &str, run: &Run) -> Option<Amount> {
 
 /// Finds the next numeral run at or after `from`.
 fn next_run(line: &str, from: usize) -> Option<Run> {
+    // The characters that may start a run: every other is passed over.
+    static MAY_START: LazyLock<CharSet> =
+        LazyLock::new(|| CharSet::new(|c| c == '上' || is_numeral_char(c)));
     let mut i = from;
     while i < line.len() {
-        let c = line[i..].chars().next()?;
+        let (skipped, c) = MAY_START.find(&line[i..])?;
+        i += skipped;
         if starts_run(line, i, c) {
             let end = trim_unit_start(line, i, run_end(line, i));
             if end > i {
@@ -252,13 +257,13 @@ fn trim_unit_start(line: &str, start: usize, end: usize) -> usize {
 }
 
 fn starts_run(line: &str, i: usize, c: char) -> bool {
-    let next = line[i + c.len_utf8()..].chars().next();
+    let next = || line[i + c.len_utf8()..].chars().next();
     match c {
         '0'..='9' => true,
-        '几' | '数' => next.is_some_and(|n| {
+        '几' | '数' => next().is_some_and(|n| {
             "十百千万亿".contains(n) || UNITS.longest_prefix(&line[i + c.len_utf8()..]).is_some()
         }),
-        '上' => next.is_some_and(|n| "百千万".contains(n)),
+        '上' => next().is_some_and(|n| "百千万".contains(n)),
         '点' => false,
         _ => is_numeral_char(c),
     }

@@ -16,7 +16,7 @@
 //! assert_eq!(found[0].date, "2020-08-07");
 //! ```
 
-use super::lexicon::SPRING_FESTIVAL;
+use super::lexicon::{CharSet, SPRING_FESTIVAL};
 use super::numerals::{self, chinese_digit};
 use crate::calendar::{days_in_month, Date};
 use crate::document::Qualifier;
@@ -248,26 +248,35 @@ fn looks_ahead(sentence: &str) -> bool {
 pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
     let mut found = Vec::new();
     let mut sentence_end = 0;
-    let mut tense_unread_from = None;
+    // Where the clause of the next date starts, until its tense is read.
+    let mut tense_unread_from = Some(0);
     let mut i = 0;
     // The character before `i`, carried along rather than decoded again.
     let mut prev: Option<char> = None;
     while i < line.len() {
+        // Most characters neither start a date nor end a clause: nothing
+        // below happens at them, they are passed over to the next that does.
+        static MATTERS: LazyLock<CharSet> =
+            LazyLock::new(|| CharSet::new(|c| could_start(c) || is_clause_end(c)));
+        let Some((skipped, c)) = MATTERS.find(&line[i..]) else {
+            break;
+        };
+        if skipped > 0 {
+            prev = line[..i + skipped].chars().next_back();
+            i += skipped;
+        }
+        // No sentence end was skipped (each one matters): finding the next
+        // end from here finds the one the skipped positions would have.
         if i >= sentence_end {
-            sentence_end = line[i..]
-                .find(['。', '！', '？', '；'])
-                .map_or(line.len(), |k| i + k + 3);
+            sentence_end = next_sentence_end(line, i);
             ctx.sentence_year = None;
             ctx.sentence_period = None;
         }
-        let c = line[i..].chars().next().expect("i is on a char boundary");
-        if matches!(c, '，' | '。' | '；' | '：' | '！' | '？') {
+        if is_clause_end(c) {
             ctx.clause_year = None;
-        }
-        // The tense window is the same for every position of a clause: it
-        // is read once per clause, and only if a date may start in it.
-        if prev.is_none_or(|p| matches!(p, '，' | '。' | '；' | '：' | '！' | '？')) {
-            tense_unread_from = Some(i);
+            // The tense window is the same for every position of a clause:
+            // it is read once per clause, and only if a date may start in it.
+            tense_unread_from = Some(i + c.len_utf8());
         }
         if could_start(c) && !glued_to_number(prev, c) {
             if let Some(clause) = tense_unread_from.take() {
@@ -304,6 +313,9 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
                     }
                     i = fact.span.end;
                     prev = line[..i].chars().next_back();
+                    if prev.is_some_and(is_clause_end) {
+                        tense_unread_from = Some(i);
+                    }
                     fact.fact.span = fact.span.clone();
                     found.push(fact.fact);
                     continue;
@@ -314,6 +326,19 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
         i += c.len_utf8();
     }
     found
+}
+
+/// Punctuation that ends a clause (and a date's year and tense with it).
+fn is_clause_end(c: char) -> bool {
+    matches!(c, '，' | '。' | '；' | '：' | '！' | '？')
+}
+
+/// The byte after the first 。！？； at or after `from`, or the end of
+/// `line`.
+fn next_sentence_end(line: &str, from: usize) -> usize {
+    static ENDS_RE: LazyLock<regex::Regex> =
+        LazyLock::new(|| super::word_regex(&["。", "！", "？", "；"]));
+    ENDS_RE.find_at(line, from).map_or(line.len(), |m| m.end())
 }
 
 /// A date can start with a numeral or with the first character of a date word.
@@ -1106,13 +1131,10 @@ impl Reader<'_, '_> {
     /// 十三五, 十四五 as periods (十三五期间), not as plan names (十三五规划).
     fn plan(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
-        for (word, from, to) in [
-            ("十一五", 2006, 2010),
-            ("十二五", 2011, 2015),
-            ("十三五", 2016, 2020),
-            ("十四五", 2021, 2025),
-            ("十五五", 2026, 2030),
-        ] {
+        if !line[at..].starts_with(|c| PLANS.iter().any(|(w, ..)| w.starts_with(c))) {
+            return None;
+        }
+        for (word, from, to) in PLANS {
             if starts(line, at, word) {
                 let mut after = at + word.len();
                 let quoted = starts(line, after, "”");
@@ -1219,15 +1241,10 @@ impl Reader<'_, '_> {
     fn relative(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
         let r = self.ctx.reference;
-        let years: [(&str, i32); 6] = [
-            ("今年", 0),
-            ("去年", -1),
-            ("前年", -2),
-            ("明年", 1),
-            ("后年", 2),
-            ("本年", 0),
-        ];
-        for (word, delta) in years {
+        if !line[at..].starts_with(relative_could_start) {
+            return None;
+        }
+        for (word, delta) in RELATIVE_YEARS {
             if !starts(line, at, word) {
                 continue;
             }
@@ -1246,22 +1263,14 @@ impl Reader<'_, '_> {
             return Some(self.after_year(at, at + word.len(), y, "date_relative"));
         }
         // 上年 and 次年 count from the year named before (else the reference).
-        for (word, delta) in [("上年", -1), ("次年", 1), ("翌年", 1)] {
+        for (word, delta) in PREVIOUS_YEARS {
             if starts(line, at, word) && !starts(line, at, "上年纪") {
                 let base = self.ctx.sentence_year.or(r.map(|r| r.year));
                 let y = base.map(|b| b + delta);
                 return Some(self.after_year(at, at + word.len(), y, "date_previous_year"));
             }
         }
-        let months: [(&str, i32); 6] = [
-            ("本月", 0),
-            ("上个月", -1),
-            ("上月", -1),
-            ("下个月", 1),
-            ("下月", 1),
-            ("当月", 0),
-        ];
-        for (word, delta) in months {
+        for (word, delta) in RELATIVE_MONTHS {
             if starts(line, at, word) {
                 let end = at + word.len();
                 let value = if word == "当月" {
@@ -1307,21 +1316,7 @@ impl Reader<'_, '_> {
         if let Some(found) = self.weekday(at) {
             return Some(found);
         }
-        let days: [(&str, i64); 12] = [
-            ("今天", 0),
-            ("今日", 0),
-            ("今晨", 0),
-            ("今晚", 0),
-            ("昨天", -1),
-            ("昨日", -1),
-            ("昨晚", -1),
-            ("昨夜", -1),
-            ("前天", -2),
-            ("明天", 1),
-            ("明日", 1),
-            ("后天", 2),
-        ];
-        for (word, delta) in days {
+        for (word, delta) in RELATIVE_DAYS {
             if starts(line, at, word) {
                 if word == "前天"
                     && line[..at]
@@ -1339,7 +1334,7 @@ impl Reader<'_, '_> {
                 ));
             }
         }
-        if starts(line, at, "次日") {
+        if starts(line, at, NEXT_DAY) {
             let value = self.ctx.last_day.map(|d| day(d.add_days(1)))?;
             return Some(self.finish(
                 at,
@@ -1412,23 +1407,10 @@ impl Reader<'_, '_> {
     fn weekday(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
         let r = self.ctx.reference;
-        let prefixes: [(&str, Option<i64>); 10] = [
-            ("上个星期", Some(-1)),
-            ("上星期", Some(-1)),
-            ("下星期", Some(1)),
-            ("本星期", Some(0)),
-            ("这星期", Some(0)),
-            ("本周", Some(0)),
-            ("这周", Some(0)),
-            ("上周", Some(-1)),
-            ("下周", Some(1)),
-            ("星期", None),
-        ];
-        let (word, delta) = prefixes
+        let (word, delta) = WEEK_PREFIXES
             .iter()
             .find(|(w, _)| starts(line, at, w))
-            .copied()
-            .or_else(|| starts(line, at, "周").then_some(("周", None)))?;
+            .copied()?;
         let end = at + word.len();
         let weekday = line[end..].chars().next().and_then(|c| {
             "一二三四五六日天"
@@ -1584,6 +1566,89 @@ const HOLIDAYS: [Holiday; 9] = [
 
 /// The first characters of [`HOLIDAYS`]: a position starting with none of
 /// them (most positions) is no holiday.
+/// Relative years: 今年 is the reference's year plus 0.
+const RELATIVE_YEARS: [(&str, i32); 6] = [
+    ("今年", 0),
+    ("去年", -1),
+    ("前年", -2),
+    ("明年", 1),
+    ("后年", 2),
+    ("本年", 0),
+];
+/// Years counted from the year named before: 上年, 次年.
+const PREVIOUS_YEARS: [(&str, i32); 3] = [("上年", -1), ("次年", 1), ("翌年", 1)];
+/// Relative months; 当月 is the month named before.
+const RELATIVE_MONTHS: [(&str, i32); 6] = [
+    ("本月", 0),
+    ("上个月", -1),
+    ("上月", -1),
+    ("下个月", 1),
+    ("下月", 1),
+    ("当月", 0),
+];
+/// Weeks relative to the reference's (None: a bare weekday, 周二).
+/// Longest first: 上个星期 before 上星期, 星期 before 周.
+const WEEK_PREFIXES: [(&str, Option<i64>); 11] = [
+    ("上个星期", Some(-1)),
+    ("上星期", Some(-1)),
+    ("下星期", Some(1)),
+    ("本星期", Some(0)),
+    ("这星期", Some(0)),
+    ("本周", Some(0)),
+    ("这周", Some(0)),
+    ("上周", Some(-1)),
+    ("下周", Some(1)),
+    ("星期", None),
+    ("周", None),
+];
+/// Days relative to the reference.
+const RELATIVE_DAYS: [(&str, i64); 12] = [
+    ("今天", 0),
+    ("今日", 0),
+    ("今晨", 0),
+    ("今晚", 0),
+    ("昨天", -1),
+    ("昨日", -1),
+    ("昨晚", -1),
+    ("昨夜", -1),
+    ("前天", -2),
+    ("明天", 1),
+    ("明日", 1),
+    ("后天", 2),
+];
+/// The day after the day named before.
+const NEXT_DAY: &str = "次日";
+/// Five-year plans and their years.
+const PLANS: [(&str, i32, i32); 5] = [
+    ("十一五", 2006, 2010),
+    ("十二五", 2011, 2015),
+    ("十三五", 2016, 2020),
+    ("十四五", 2021, 2025),
+    ("十五五", 2026, 2030),
+];
+
+/// Whether a relative date (`Reader::relative`) can start with `c`: the
+/// first characters of the words above, read from them once. Most
+/// positions where some date may start (digits, 年, 元, 中) cannot start
+/// one of these, and skip the forty comparisons.
+fn relative_could_start(c: char) -> bool {
+    static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| {
+        let words = RELATIVE_YEARS
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(PREVIOUS_YEARS.iter().map(|(w, _)| *w))
+            .chain(RELATIVE_MONTHS.iter().map(|(w, _)| *w))
+            .chain(WEEK_PREFIXES.iter().map(|(w, _)| *w))
+            .chain(RELATIVE_DAYS.iter().map(|(w, _)| *w))
+            .chain([NEXT_DAY]);
+        let mut first: Vec<char> = words.filter_map(|w| w.chars().next()).collect();
+        first.sort_unstable();
+        first.dedup();
+        first
+    });
+    FIRST.binary_search(&c).is_ok()
+}
+
 const HOLIDAY_FIRST_CHARS: [char; 7] = ['五', '国', '元', '劳', '春', '除', '新'];
 
 fn is_han(c: char) -> bool {

@@ -148,6 +148,43 @@ impl<T: Copy> WordTable<T> {
     }
 }
 
+/// The characters for which a test holds, as a bit per character of the
+/// Basic Multilingual Plane, so a scanner can pass over the characters that
+/// cannot concern it with one lookup each. Made from the test itself, so
+/// the two cannot disagree; characters past the plane ask the test.
+pub struct CharSet {
+    bmp: Vec<u64>,
+    test: fn(char) -> bool,
+}
+
+impl CharSet {
+    /// The set of the characters `test` holds for.
+    pub fn new(test: fn(char) -> bool) -> Self {
+        let mut bmp = vec![0u64; 0x10000 / 64];
+        for c in (0..0x10000).filter_map(char::from_u32) {
+            if test(c) {
+                bmp[c as usize / 64] |= 1 << (c as usize % 64);
+            }
+        }
+        CharSet { bmp, test }
+    }
+
+    /// Whether `c` is in the set.
+    #[inline]
+    pub fn contains(&self, c: char) -> bool {
+        match self.bmp.get(c as usize / 64) {
+            Some(word) => word & (1 << (c as usize % 64)) != 0,
+            None => (self.test)(c),
+        }
+    }
+
+    /// The first character of `text` in the set, with its byte offset.
+    #[inline]
+    pub fn find(&self, text: &str) -> Option<(usize, char)> {
+        text.char_indices().find(|&(_, c)| self.contains(c))
+    }
+}
+
 /// Lines of a data file: comments and blank lines skipped, fields split on tabs.
 fn rows(data: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     data.lines()
@@ -279,6 +316,23 @@ mod tests {
             assert!(seen.insert(f[0]), "{name}: duplicate entry {}", f[0]);
         }
         assert!(!seen.is_empty(), "{name} is empty");
+    }
+
+    #[test]
+    fn a_char_set_holds_what_its_test_holds() {
+        fn test(c: char) -> bool {
+            matches!(c, '0'..='9' | '年' | '\u{FFFF}' | '\u{20000}')
+        }
+        let set = CharSet::new(test);
+        for c in ['0', '9', '年', '\u{FFFF}', '\u{20000}'] {
+            assert!(set.contains(c), "{c}");
+        }
+        for c in ['a', '月', '\u{FFFE}', '\u{20001}', '\u{10FFFF}', '\0'] {
+            assert!(!set.contains(c), "{c}");
+        }
+        assert_eq!(set.find("总投资600亿元"), Some((9, '6')));
+        assert_eq!(set.find("总投资"), None);
+        assert_eq!(set.find("\u{20001}\u{20000}"), Some((4, '\u{20000}')));
     }
 
     #[test]

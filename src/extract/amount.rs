@@ -1183,9 +1183,12 @@ fn clause_per(line: &str, start: usize, floor: usize) -> Option<String> {
     // Not past an earlier amount: 每年安排300万元资金为1100多名 gives the
     // rate to 300万元 only.
     let clause = &line[clause_start(line, start).max(floor.min(start))..start];
-    for word in ["人均", "年均", "户均", "亩均", "日均", "月均"] {
-        if clause.contains(word) {
-            return Some(word.into());
+    // Averages, in this order; each ends in 均, which most clauses lack.
+    if clause.contains('均') {
+        for word in ["人均", "年均", "户均", "亩均", "日均", "月均"] {
+            if clause.contains(word) {
+                return Some(word.into());
+            }
         }
     }
     if let Some(i) = clause.rfind('价') {

@@ -447,7 +447,16 @@ impl Summary {
         }
         figure(out, &title, &column_chart(&bins));
 
-        let link = |e: &Extreme| Bar::new(&e.2, e.0).class("doc").link(e.1);
+        // Documents past the text limit are not on the page: no link.
+        let shown = self.documents - self.not_shown;
+        let link = |e: &Extreme| {
+            let bar = Bar::new(&e.2, e.0).class("doc");
+            if e.1 < shown {
+                bar.link(e.1)
+            } else {
+                bar
+            }
+        };
         let most: Vec<Bar> = self.most.iter().map(link).collect();
         figure(out, "Documents with the most facts", &bar_chart(&most));
         let fewest: Vec<Bar> = self.fewest.iter().map(link).collect();
@@ -465,10 +474,14 @@ impl Summary {
                 thousands(self.failed)
             );
             for (index, id, reason) in &self.failures {
+                let document = if *index < shown {
+                    format!("<a href=\"#doc-{index}\">{}</a>", escape(id))
+                } else {
+                    escape(id)
+                };
                 let _ = writeln!(
                     out,
-                    "<tr><td><a href=\"#doc-{index}\">{}</a></td><td>{}</td></tr>",
-                    escape(id),
+                    "<tr><td>{document}</td><td>{}</td></tr>",
                     escape(reason)
                 );
             }

@@ -324,6 +324,18 @@ fn past_its_text_limit_the_page_counts_documents_without_showing_them() {
         html.contains("This page shows the first 2 documents; the other 3"),
         "and the page says what it leaves out"
     );
+    // Its links lead to shown documents only (the most/fewest charts list
+    // all five).
+    let linked: Vec<&str> = html
+        .split("href=\"#doc-")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert!(!linked.is_empty(), "the charts link the shown documents");
+    assert!(
+        linked.iter().all(|n| ["0", "1"].contains(n)),
+        "links to documents not shown: {linked:?}"
+    );
 
     // The first document is shown however long it is; under the limit
     // nothing is said.

@@ -54,7 +54,7 @@
 
 use crate::offsets::OffsetMap;
 use hanconv::Dictionary;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -321,24 +321,87 @@ impl Iterator for Cleaned<'_> {
 }
 
 impl<'a> Cleaned<'a> {
-    /// Takes the run of plain ASCII (no CR) that comes next, if any: it
-    /// passes through unchanged. Returns it with its first original index.
-    #[inline]
-    fn ascii_run(&mut self) -> Option<(&'a str, u32)> {
+    /// Takes the run of characters that come next and come out of
+    /// normalization unchanged, if any: ASCII but CR, characters that
+    /// [`passes_through`], and `，` `：` where no digit comes before them.
+    /// Returns it with its first original index.
+    ///
+    /// Most of a text is such runs. Their characters are ASCII or take
+    /// three bytes of UTF-8, which this decodes by hand, once (the general
+    /// path decodes each character more than once).
+    fn unchanged_run(&mut self, table: &T2sTable) -> Option<(&'a str, u32)> {
         let rest = self.chars.as_str();
-        let length = rest
-            .bytes()
-            .position(|b| !b.is_ascii() || b == b'\r')
-            .unwrap_or(rest.len());
-        if length == 0 {
-            return None;
+        let bytes = rest.as_bytes();
+        let (mut length, mut count) = (0, 0u32);
+        loop {
+            // Most of it: U+4000–U+9FFF, ideographs that convert only if
+            // they start a key, and ASCII.
+            let ideographs = bytes[length..]
+                .chunks_exact(3)
+                .take_while(|c| is_ideograph_lead(c[0]) && !table.starts_key_utf8(c[0], c[1], c[2]))
+                .count();
+            length += 3 * ideographs;
+            let ascii = bytes[length..]
+                .iter()
+                .take_while(|&&byte| byte.is_ascii() && byte != b'\r')
+                .count();
+            length += ascii;
+            count += u32::try_from(ideographs + ascii).expect("documents are limited to 4 GiB");
+            // Anything else of three bytes: punctuation, kana, ideographs
+            // that start a key.
+            let [lead @ 0xE2..=0xEF, second, third, ..] = bytes[length..] else {
+                break;
+            };
+            let code = (u32::from(lead & 0x0F) << 12)
+                | (u32::from(second & 0x3F) << 6)
+                | u32::from(third & 0x3F);
+            let after_digit = match length.checked_sub(1) {
+                Some(before) => bytes[before].is_ascii_digit(),
+                None => self.last.is_ascii_digit(),
+            };
+            let plain_comma = matches!(code, 0xFF0C | 0xFF1A) && !after_digit;
+            if !(plain_comma || passes_through(table, code)) {
+                break;
+            }
+            length += 3;
+            count += 1;
         }
         let (run, after) = rest.split_at(length);
+        self.last = run.chars().next_back()?;
         let at = self.index;
-        self.index += u32::try_from(length).expect("documents are limited to 4 GiB");
-        self.last = char::from(run.as_bytes()[length - 1]);
+        self.index += count;
         self.chars = after.chars();
         Some((run, at))
+    }
+}
+
+/// Whether `byte` leads the UTF-8 of a character in U+4000–U+9FFF (three
+/// bytes): ideographs only.
+fn is_ideograph_lead(byte: u8) -> bool {
+    (0xE4..=0xE9).contains(&byte)
+}
+
+/// Whether the character `code` of the Basic Multilingual Plane comes out
+/// of normalization as it went in, whatever surrounds it: nothing to clean
+/// or fold, and it starts no `t2s` key. Covers the bulk of news text:
+/// ideographs, CJK and general punctuation, full-width punctuation.
+#[inline]
+fn passes_through(table: &T2sTable, code: u32) -> bool {
+    if (FIRST_KEY_FLOOR..0xF900).contains(&code) {
+        // Ideographs, up to the compatibility ideographs.
+        return !table.starts_key(code);
+    }
+    match code {
+        // Dashes, quotes, ellipsis (the invisible U+200B–U+200D and
+        // U+2060 lie outside).
+        0x2010..0x2060 => true,
+        // CJK punctuation and kana (U+3000 becomes a space).
+        0x3001..FIRST_KEY_FLOOR => true,
+        // Full-width forms: the ones not folded.
+        0xFF01..0xFFF0 => {
+            char::from_u32(code).is_some_and(|c| fold_width(c).is_none() && c != '，' && c != '：')
+        }
+        _ => false,
     }
 }
 
@@ -377,17 +440,30 @@ struct Phrase {
     same_length: bool,
 }
 
+impl Phrase {
+    /// Whether the key goes on, after its first character, with the
+    /// characters of `ahead` (and maybe more).
+    fn goes_on_as(&self, ahead: &[(char, u32)]) -> bool {
+        self.rest.len() >= ahead.len()
+            && self
+                .rest
+                .iter()
+                .zip(ahead)
+                .all(|(&want, &(got, _))| want == got)
+    }
+}
+
 /// OpenCC `t2s` as lookup tables: a bitmap of the characters that start a
 /// key (most characters of news text start none and skip the rest), a
 /// paged table of single-character conversions, and the phrases by first
 /// character, longest first.
 struct T2sTable {
-    starts: Vec<u64>,
+    starts: Box<[u64; (KEY_CEILING / 64) as usize]>,
     /// Page number of each 256-code-point page; page 0 is empty.
     page_of: Vec<u16>,
     /// Entries: the replacement character (0: none) | [`STARTS_PHRASE`].
     pages: Vec<[u32; 1 << PAGE_BITS]>,
-    phrases: HashMap<char, Vec<Phrase>>,
+    phrases: FxHashMap<char, Vec<Phrase>>,
 }
 
 static T2S: LazyLock<T2sTable> = LazyLock::new(T2sTable::build);
@@ -395,10 +471,10 @@ static T2S: LazyLock<T2sTable> = LazyLock::new(T2sTable::build);
 impl T2sTable {
     fn build() -> T2sTable {
         let mut table = T2sTable {
-            starts: vec![0; (KEY_CEILING / 64) as usize],
+            starts: Box::new([0; (KEY_CEILING / 64) as usize]),
             page_of: vec![0; (KEY_CEILING >> PAGE_BITS) as usize],
             pages: vec![[0; 1 << PAGE_BITS]],
-            phrases: HashMap::new(),
+            phrases: FxHashMap::default(),
         };
         for (key, value) in Dictionary::TSCharacters.iter() {
             let mut chars = key.chars();
@@ -457,13 +533,28 @@ impl T2sTable {
         }
     }
 
+    /// Whether the character `code` starts a key (converts alone or starts
+    /// a phrase).
+    #[inline]
+    fn starts_key(&self, code: u32) -> bool {
+        (FIRST_KEY_FLOOR..KEY_CEILING).contains(&code)
+            && self.starts[(code / 64) as usize] & (1 << (code % 64)) != 0
+    }
+
+    /// [`T2sTable::starts_key`] for the character whose three bytes of
+    /// UTF-8 these are, straight from the bytes: the lead and second byte
+    /// give the bitmap's word (`code / 64`), the third its bit.
+    #[inline]
+    fn starts_key_utf8(&self, lead: u8, second: u8, third: u8) -> bool {
+        let word = (usize::from(lead & 0x0F) << 6) | usize::from(second & 0x3F);
+        self.starts[word] & (1 << (third & 0x3F)) != 0
+    }
+
     /// The entry of `c`, or 0 if it starts no key.
     #[inline]
     fn lookup(&self, c: char) -> u32 {
         let code = c as u32;
-        if !(FIRST_KEY_FLOOR..KEY_CEILING).contains(&code)
-            || self.starts[(code / 64) as usize] & (1 << (code % 64)) == 0
-        {
+        if !self.starts_key(code) {
             return 0;
         }
         let page = self.page_of[(code >> PAGE_BITS) as usize] as usize;
@@ -482,10 +573,10 @@ fn normalize_hanconv(original: &str) -> Normalized {
     let mut spans: Vec<(u32, u32)> = Vec::with_capacity(source_len);
     let mut cleaned = Cleaned::new(original);
     loop {
-        if let Some((run, at)) = cleaned.ascii_run() {
+        // The fast path, for what needs no work.
+        if let Some((run, at)) = cleaned.unchanged_run(table) {
             text.push_str(run);
-            let end = at + run.len() as u32;
-            spans.extend((at..end).map(|i| (i, i + 1)));
+            spans.extend((at..cleaned.index).map(|i| (i, i + 1)));
         }
         let Some((c, at)) = cleaned.next() else { break };
         let entry = table.lookup(c);
@@ -533,14 +624,17 @@ fn match_phrase<'a>(
         }
         ahead[count] = next;
         count += 1;
+        // Nor past the point where no phrase goes on as the text does
+        // (for most characters that start one, the next already differs).
+        if !candidates
+            .iter()
+            .any(|phrase| phrase.goes_on_as(&ahead[..count]))
+        {
+            break;
+        }
     }
     let phrase = candidates.iter().find(|phrase| {
-        phrase.rest.len() <= count
-            && phrase
-                .rest
-                .iter()
-                .zip(&ahead)
-                .all(|(&want, &(got, _))| want == got)
+        phrase.rest.len() <= count && phrase.goes_on_as(&ahead[..phrase.rest.len()])
     })?;
     let length = phrase.rest.len();
     text.push_str(&phrase.value);
@@ -896,6 +990,101 @@ mod tests {
         }
         for (key, _) in Dictionary::TSCharacters.iter() {
             assert!(seen.insert(key), "duplicate {key}");
+        }
+    }
+
+    #[test]
+    fn characters_that_pass_through_come_out_unchanged_in_any_context() {
+        let table = &*T2S;
+        for code in 0..=0xFFFF {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            if !passes_through(table, code) {
+                continue;
+            }
+            assert_eq!(c.len_utf8(), 3, "{c:?}: plain runs decode three bytes");
+            assert_eq!(table.lookup(c), 0, "{c:?} starts a key");
+            for (before, after) in [("", ""), ("1", "1"), ("a", "１"), ("\r", "\u{200B}2")] {
+                let text = format!("{before}{c}{after}");
+                let at = before.chars().count() as u32;
+                let cleaned: Vec<(char, u32)> = Cleaned::new(&text).collect();
+                assert!(cleaned.contains(&(c, at)), "{c:?} in {text:?}");
+            }
+        }
+    }
+
+    /// `normalize_hanconv` without its fast path: the general path, one
+    /// character at a time.
+    fn normalize_char_by_char(original: &str) -> Normalized {
+        let table = &*T2S;
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        let mut cleaned = Cleaned::new(original);
+        while let Some((c, at)) = cleaned.next() {
+            let entry = table.lookup(c);
+            if entry & STARTS_PHRASE != 0 {
+                if let Some(after) = match_phrase(table, c, at, &cleaned, &mut text, &mut spans) {
+                    cleaned = after;
+                    continue;
+                }
+            }
+            let replacement = entry & !STARTS_PHRASE;
+            text.push(
+                char::from_u32(replacement)
+                    .filter(|_| replacement != 0)
+                    .unwrap_or(c),
+            );
+            spans.push((at, at + 1));
+        }
+        Normalized {
+            text,
+            map: OffsetMap::from_spans(spans, original.chars().count()),
+        }
+    }
+
+    fn assert_same_as_char_by_char(original: &str) {
+        let fast = normalize(original);
+        let slow = normalize_char_by_char(original);
+        assert_eq!(fast.text, slow.text, "{original:?}");
+        assert_eq!(fast.map, slow.map, "{original:?}");
+    }
+
+    #[test]
+    fn fast_paths_equal_char_by_char_on_the_corpus() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+        for entry in std::fs::read_dir(dir).expect("corpus/") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                let text = std::fs::read_to_string(&path).expect("UTF-8");
+                assert_same_as_char_by_char(&text);
+                assert_same_as_char_by_char(&text.replace('\n', "\r\n"));
+            }
+        }
+    }
+
+    #[test]
+    fn fast_paths_equal_char_by_char_at_run_edges() {
+        for s in [
+            "",
+            "頭髮乾了。“總投資１２．５億元”，１，２００；１０：３０",
+            "乾隆年間…後來\r\n於是\r萬\u{200B}１，\u{200B}２\u{F900}\u{2F800}",
+            "中文1，2中文：3\u{3000}ｚ—\u{2060}\u{FEFF}é😀",
+            "1，中，1：a：2，\u{200B}3，。１，，2",
+        ] {
+            assert_same_as_char_by_char(s);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_equal_char_by_char(
+            s in "[中国头发乾隆坤於菟瞭然頭髮後來著名覆蓋藉口“”…—。、，：１2a\r\n\u{3000}\u{200B}\u{2060}\u{F900}ｚ！]{0,40}"
+        ) {
+            let fast = normalize(&s);
+            let slow = normalize_char_by_char(&s);
+            proptest::prop_assert_eq!(fast.text, slow.text);
+            proptest::prop_assert_eq!(fast.map, slow.map);
         }
     }
 

@@ -97,8 +97,14 @@ impl OffsetMap {
             .spans
             .iter()
             .map(|&(s, e)| {
-                let (lo, hi) = self.original_range(s as usize, e as usize);
-                (to_u32(lo), to_u32(hi))
+                if e.wrapping_sub(s) == 1 {
+                    // Most characters stand for one character: its span is
+                    // the range, no hull to take.
+                    self.spans[s as usize]
+                } else {
+                    let (lo, hi) = self.original_range(s as usize, e as usize);
+                    (to_u32(lo), to_u32(hi))
+                }
             })
             .collect();
         OffsetMap {
@@ -164,6 +170,50 @@ mod tests {
             assert_eq!(both.span(i), first.original_range(s, e));
         }
         assert_eq!(both.original_range(1, 3), (1, 4));
+    }
+
+    /// Composition the slow way: every span through `original_range`.
+    fn compose_by_original_range(first: &OffsetMap, second: &OffsetMap) -> OffsetMap {
+        let spans = (0..second.len())
+            .map(|i| {
+                let (s, e) = second.span(i);
+                let (lo, hi) = first.original_range(s, e);
+                (to_u32(lo), to_u32(hi))
+            })
+            .collect();
+        OffsetMap::from_spans(spans, first.source_len())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn composition_equals_mapping_each_span(
+            steps in proptest::collection::vec((0u32..3, 0u32..3), 0..30),
+            picks in proptest::collection::vec((0usize..40, 0usize..3), 0..30),
+        ) {
+            // A first map with gaps and runs that map as one span.
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for (gap, width) in steps {
+                at += gap;
+                spans.push((at, at + width));
+                at += width;
+            }
+            let first = OffsetMap::from_spans(spans, at as usize);
+            // A second map of single, empty and wider spans into it.
+            let n = first.len();
+            let second_spans: Vec<(u32, u32)> = picks
+                .into_iter()
+                .map(|(s, w)| {
+                    let s = s.min(n);
+                    (s as u32, (s + w).min(n) as u32)
+                })
+                .collect();
+            let second = OffsetMap::from_spans(second_spans, n);
+            proptest::prop_assert_eq!(
+                first.compose(&second),
+                compose_by_original_range(&first, &second)
+            );
+        }
     }
 
     #[test]

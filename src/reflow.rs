@@ -44,7 +44,7 @@
 use crate::document::{Paragraph, ParagraphKind};
 use crate::offsets::OffsetMap;
 use crate::segment;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The reflowed text.
 #[derive(Debug, Clone)]
@@ -208,7 +208,26 @@ fn needs_complement(c: char) -> bool {
 }
 
 fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || "〇零一二两三四五六七八九十百千万亿".contains(c)
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '〇' | '零'
+                | '一'
+                | '二'
+                | '两'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+                | '千'
+                | '万'
+                | '亿'
+        )
 }
 
 fn is_cjk(c: char) -> bool {
@@ -306,24 +325,49 @@ fn first_piece(s: &str) -> (f32, f32) {
     (cells, chars)
 }
 
+/// The Chinese numerals of edition markers (`第十二版`).
+fn is_marker_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
+/// The most non-whitespace characters a page marker has.
+const PAGE_MARKER_MAX_VISIBLE: usize = 12;
+
 /// Page numbers and edition markers: `12`, `5/12`, `- 7 -`, `第10版`,
 /// `第3页`, `A5`, `A5版`.
 fn looks_like_page_marker(s: &str) -> bool {
     let mut n = 0;
     for c in s.chars() {
         n += usize::from(!c.is_whitespace());
-        if n > 12 {
+        if n > PAGE_MARKER_MAX_VISIBLE {
             return false;
         }
     }
-    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    // Every marker holds a number: most short lines (headings, bylines)
+    // are told apart here, before anything is copied or searched.
+    if !s
+        .chars()
+        .any(|c| c.is_ascii_digit() || is_marker_numeral(c))
+    {
+        return false;
+    }
+    // Markers rarely hold spaces: copy only when there are some to drop.
+    let t: std::borrow::Cow<str> = if s.contains(char::is_whitespace) {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        s.into()
+    };
+    let t = &*t;
     let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
     let numerals = |x: &str| {
         !x.is_empty()
             && x.chars()
-                .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+                .all(|c| c.is_ascii_digit() || is_marker_numeral(c))
     };
-    if digits(&t) {
+    if digits(t) {
         return t.len() <= 4;
     }
     if let Some((a, b)) = t.split_once('/') {
@@ -345,7 +389,7 @@ fn looks_like_page_marker(s: &str) -> bool {
     }
     let mut it = t.chars();
     let letter = it.next().is_some_and(|c| c.is_ascii_uppercase());
-    let rest: String = it.collect();
+    let rest = it.as_str();
     letter && digits(rest.trim_end_matches('版')) && rest.len() <= 4
 }
 
@@ -473,24 +517,90 @@ fn opens_paragraph(s: &str) -> bool {
     s.starts_with("——") || s.starts_with("本报记者") || is_news_lead(s)
 }
 
-/// Splits the input into non-blank trimmed lines.
-fn lines(input: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::new();
-    let mut blanks = 0usize;
-    let mut char_pos = 0usize;
-    for raw in input.split('\n') {
-        // One pass: leading whitespace, then the content's measures; inner
-        // whitespace counts once content follows it.
-        let (mut raw_chars, mut lead_chars, mut indent) = (0usize, 0usize, 0u32);
-        let (mut half_cells, mut char_count, mut bare) = (0usize, 0usize, true);
+/// Whether `byte` starts the UTF-8 of a character in U+4000–U+9FFF (three
+/// bytes): ideographs, neither whitespace nor punctuation.
+fn is_ideograph_lead(byte: u8) -> bool {
+    (0xE4..=0xE9).contains(&byte)
+}
+
+/// What one pass over a raw line (leading whitespace included) finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Measures {
+    /// Bytes of the raw line, without its newline.
+    len: usize,
+    /// Characters of the raw line.
+    raw_chars: usize,
+    /// Leading whitespace characters.
+    lead_chars: usize,
+    /// Leading whitespace, in spaces (a tab counts four, U+3000 two).
+    indent: u32,
+    /// Width of the trimmed content in half cells (ASCII one, else two).
+    half_cells: usize,
+    /// Characters of the trimmed content.
+    char_count: usize,
+    /// Non-whitespace characters.
+    visible: usize,
+    /// No clause punctuation anywhere.
+    bare: bool,
+}
+
+impl Measures {
+    /// Measures the first line of `text` (up to its first newline, or all
+    /// of it) in one pass: leading whitespace, then the content; inner
+    /// whitespace counts once content follows it. The same pass finds the
+    /// newline.
+    ///
+    /// Most of a Chinese text is runs of ideographs, so those are counted
+    /// straight from their lead bytes; only the rest is decoded.
+    fn of_first_line(text: &str) -> Measures {
+        let bytes = text.as_bytes();
+        let mut m = Measures {
+            bare: true,
+            ..Measures::default()
+        };
         let (mut gap_cells, mut gap_chars) = (0usize, 0usize);
-        for c in raw.chars() {
-            raw_chars += 1;
+        let mut i = 0;
+        while i < bytes.len() {
+            if is_ideograph_lead(bytes[i]) {
+                let mut run = 0;
+                while i < bytes.len() && is_ideograph_lead(bytes[i]) {
+                    i += 3;
+                    run += 1;
+                }
+                m.raw_chars += run;
+                m.half_cells += gap_cells + 2 * run;
+                m.char_count += gap_chars + run;
+                m.visible += run;
+                (gap_cells, gap_chars) = (0, 0);
+                continue;
+            }
+            let c = match bytes[i..] {
+                [b'\n', ..] => break,
+                [byte @ 0..0x80, ..] => {
+                    i += 1;
+                    char::from(byte)
+                }
+                // Punctuation and the rest of the Basic Multilingual Plane:
+                // three bytes, decoded here without slicing `text`.
+                [lead @ 0xE0..=0xEF, second, third, ..] => {
+                    i += 3;
+                    let code = (u32::from(lead & 0x0F) << 12)
+                        | (u32::from(second & 0x3F) << 6)
+                        | u32::from(third & 0x3F);
+                    char::from_u32(code).expect("decoded from UTF-8")
+                }
+                _ => {
+                    let c = text[i..].chars().next().expect("i is on a boundary");
+                    i += c.len_utf8();
+                    c
+                }
+            };
+            m.raw_chars += 1;
             let width = if c.is_ascii() { 1 } else { 2 };
             if c.is_whitespace() {
-                if char_count == 0 {
-                    lead_chars += 1;
-                    indent += match c {
+                if m.char_count == 0 {
+                    m.lead_chars += 1;
+                    m.indent += match c {
                         '\t' => 4,
                         '\u{3000}' => 2,
                         _ => 1,
@@ -501,11 +611,35 @@ fn lines(input: &str) -> Vec<Line<'_>> {
                 }
                 continue;
             }
-            half_cells += gap_cells + width;
-            char_count += gap_chars + 1;
+            m.half_cells += gap_cells + width;
+            m.char_count += gap_chars + 1;
+            m.visible += 1;
             (gap_cells, gap_chars) = (0, 0);
-            bare &= !is_clause_punctuation(c);
+            m.bare &= !is_clause_punctuation(c);
         }
+        m.len = i;
+        m
+    }
+}
+
+/// Splits the input into non-blank trimmed lines.
+fn lines(input: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut blanks = 0usize;
+    let mut char_pos = 0usize;
+    let mut rest = input;
+    loop {
+        let Measures {
+            len,
+            raw_chars,
+            lead_chars,
+            indent,
+            half_cells,
+            char_count,
+            visible,
+            bare,
+        } = Measures::of_first_line(rest);
+        let raw = &rest[..len];
         if char_count == 0 {
             blanks += 1;
         } else {
@@ -521,7 +655,8 @@ fn lines(input: &str) -> Vec<Line<'_>> {
                 hanging_cells += if c.is_ascii() { 1 } else { 2 };
                 hanging_chars += 1;
             }
-            let shape = if looks_like_page_marker(content) {
+            // Page markers are short: most lines need not be looked at.
+            let shape = if visible <= PAGE_MARKER_MAX_VISIBLE && looks_like_page_marker(content) {
                 Shape::PageMarker
             } else if looks_like_dated_header(content) {
                 Shape::PageHeader
@@ -553,6 +688,10 @@ fn lines(input: &str) -> Vec<Line<'_>> {
             blanks = 0;
         }
         char_pos += raw_chars + 1;
+        match rest[len..].strip_prefix('\n') {
+            Some(after) => rest = after,
+            None => break,
+        }
     }
     out
 }
@@ -570,7 +709,8 @@ fn analyse(input: &str) -> (Vec<Line<'_>>, Vec<Option<Width>>) {
 /// full line of a narrow column may repeat: 高水平全面建成小康社会), or
 /// next to a page number or dated header.
 fn mark_running_heads(lines: &mut [Line], widths: &[Option<Width>]) {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    // Lines are counted in every text, once each: a fast hash pays.
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     for line in lines.iter() {
         if line.cells <= 24.0 && line.heading_material() && line.shape == Shape::Text {
             *counts.entry(line.content).or_default() += 1;
@@ -1661,6 +1801,159 @@ mod tests {
             assert_eq!(r.text, "");
             assert!(r.paragraphs.is_empty());
         }
+    }
+
+    /// The obviously right version of [`Measures::of_first_line`]: the
+    /// line split off first, every character decoded.
+    fn measures_slowly(text: &str) -> Measures {
+        let raw = text.split('\n').next().unwrap_or("");
+        let mut m = Measures {
+            len: raw.len(),
+            bare: true,
+            ..Measures::default()
+        };
+        let (mut gap_cells, mut gap_chars) = (0usize, 0usize);
+        for c in raw.chars() {
+            m.raw_chars += 1;
+            let width = if c.is_ascii() { 1 } else { 2 };
+            if c.is_whitespace() {
+                if m.char_count == 0 {
+                    m.lead_chars += 1;
+                    m.indent += match c {
+                        '\t' => 4,
+                        '\u{3000}' => 2,
+                        _ => 1,
+                    };
+                } else {
+                    gap_cells += width;
+                    gap_chars += 1;
+                }
+                continue;
+            }
+            m.half_cells += gap_cells + width;
+            m.char_count += gap_chars + 1;
+            m.visible += 1;
+            (gap_cells, gap_chars) = (0, 0);
+            m.bare &= !is_clause_punctuation(c);
+        }
+        m
+    }
+
+    #[test]
+    fn measures_count_ideographs_like_any_other_character() {
+        for raw in [
+            "",
+            "　　盘锦是全国首批36个率先实现小康的城市之一。",
+            " \t本报记者 高 刚  ",
+            "一丁\u{4000}\u{9FFF}\u{A000}\u{3400}\u{3000}，。…！？；、!?;",
+            "é\u{85}\u{A0}\u{2028}𠀀😀ｚ",
+            "\n",
+            "一二\n三",
+            "。 \n\n",
+        ] {
+            assert_eq!(
+                Measures::of_first_line(raw),
+                measures_slowly(raw),
+                "{raw:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn measures_equal_the_slow_version(
+            raw in "[一中丁\u{4000}\u{9FFF}\u{A000}\u{3400}\u{3000}\u{2028}\u{85} \t\n，。…！？；、!?;aZ5é𠀀]{0,30}"
+        ) {
+            proptest::prop_assert_eq!(Measures::of_first_line(&raw), measures_slowly(&raw));
+        }
+
+        #[test]
+        fn page_markers_need_few_visible_characters(
+            s in "第[一二十0-9 ]{0,14}版|[0-9 ]{1,14}|- ?[0-9]{1,12} ?-|A[0-9]{1,12}版"
+        ) {
+            // The gate in `lines` relies on it.
+            if looks_like_page_marker(&s) {
+                proptest::prop_assert!(Measures::of_first_line(&s).visible <= PAGE_MARKER_MAX_VISIBLE);
+            }
+        }
+    }
+
+    /// [`looks_like_page_marker`] before its shortcuts: every line copied
+    /// and tried against every shape.
+    fn looks_like_page_marker_slowly(s: &str) -> bool {
+        if s.chars().filter(|c| !c.is_whitespace()).count() > 12 {
+            return false;
+        }
+        let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
+        let numerals = |x: &str| {
+            !x.is_empty()
+                && x.chars()
+                    .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+        };
+        if digits(&t) {
+            return t.len() <= 4;
+        }
+        if let Some((a, b)) = t.split_once('/') {
+            return digits(a) && digits(b) && a.len() <= 3 && b.len() <= 3;
+        }
+        for dash in ['-', '—', '·'] {
+            if let Some(inner) = t.strip_prefix(dash).and_then(|x| x.strip_suffix(dash)) {
+                let inner = inner.trim_matches(dash);
+                return digits(inner) && inner.len() <= 3;
+            }
+        }
+        if let Some(inner) = t.strip_prefix('第') {
+            if let Some(number) = inner
+                .strip_suffix('版')
+                .or_else(|| inner.strip_suffix('页'))
+            {
+                return numerals(number);
+            }
+        }
+        let mut it = t.chars();
+        let letter = it.next().is_some_and(|c| c.is_ascii_uppercase());
+        let rest: String = it.collect();
+        letter && digits(rest.trim_end_matches('版')) && rest.len() <= 4
+    }
+
+    #[test]
+    fn page_markers_are_told_as_before() {
+        for s in [
+            "12",
+            "5/12",
+            "- 7 -",
+            "— 7 —",
+            "·3·",
+            "第10版",
+            "第三页",
+            "A5",
+            "A5版",
+            "第版",
+            "--",
+            "/",
+            "12345",
+            "第十一二版",
+            "本报记者 高 刚",
+            "",
+            " 1 2 ",
+        ] {
+            assert_eq!(
+                looks_like_page_marker(s),
+                looks_like_page_marker_slowly(s),
+                "{s:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn page_markers_are_told_as_before_anywhere(
+            s in "[0-9A-C第版页/\\- ·—一三十记者]{0,14}"
+        ) {
+            proptest::prop_assert_eq!(looks_like_page_marker(&s), looks_like_page_marker_slowly(&s));
+        }
+
     }
 
     #[test]

@@ -16,6 +16,8 @@
 //!   to jieba, the `-j1`→`-j2` scaling, and that both outputs are
 //!   byte-identical;
 //! - the same two runs with the facts formatted but not written to disk;
+//! - before each timed run, `sync`: no run pays for the writeback of the
+//!   files written before it (the corpus, the previous run's facts);
 //! - `zhfacts extract` `-j2` over the JSON Lines file.
 //!
 //! MB are 10^6 bytes of input text. Peak memory of the CLI over the JSON
@@ -70,12 +72,14 @@ fn main() -> io::Result<()> {
         folder.display()
     );
 
+    settle_disk();
     let jieba = jieba_cut(&folder)?;
     println!("jieba-rs cut (HMM), 1 thread:  {jieba:7.2} MB/s");
     let mut rates = Vec::new();
     for threads in [1, 2] {
         let out = dir.join(format!("out-j{threads}"));
         let (facts, seconds) = extract(std::slice::from_ref(&folder), threads, Some(&out))?;
+        settle_disk();
         let rate = bytes as f64 / MB / seconds;
         println!("zhfacts extract -j{threads}:          {rate:7.2} MB/s  ({facts} facts, {seconds:.1} s)");
         rates.push(rate);
@@ -114,6 +118,7 @@ fn main() -> io::Result<()> {
     if jsonl_mb > 0.0 {
         let path = dir.join("big.jsonl");
         let (documents, bytes) = write_jsonl(&articles, &path, jsonl_mb)?;
+        settle_disk();
         let (facts, seconds) =
             extract(std::slice::from_ref(&path), 2, Some(&dir.join("out-jsonl")))?;
         println!(
@@ -124,6 +129,16 @@ fn main() -> io::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Has the kernel write every dirty page to disk now, outside the timed
+/// runs. Without it a run pays for the writeback of what the run before it
+/// wrote (1.8 GB of facts for 200 MB of articles), which on two cores
+/// takes CPU time from its workers: `-j2` measured after `-j1` seemed to
+/// scale worse than it does. Each run still pays for writing its own
+/// output. Where `sync` is missing, nothing is done.
+fn settle_disk() {
+    let _ = std::process::Command::new("sync").status();
 }
 
 /// The corpus articles' texts.

@@ -18,7 +18,12 @@
 //! - the same two runs with the facts formatted but not written to disk;
 //! - before each timed run, `sync`: no run pays for the writeback of the
 //!   files written before it (the corpus, the previous run's facts);
-//! - `zhfacts extract` `-j2` over the JSON Lines file.
+//! - `zhfacts extract` `-j2` over the JSON Lines file;
+//! - jieba and `zhfacts extract -j1` again over copies of the seed article
+//!   alone (FILES_MB / 4 of them): the one real article of `corpus/`, as
+//!   dense in facts as news is (one per 146 bytes), where the other
+//!   articles were written to exercise the rules (one per 45 bytes). Both
+//!   rates depend on the text: this shows how.
 //!
 //! MB are 10^6 bytes of input text. Peak memory of the CLI over the JSON
 //! Lines file is measured outside, with `/usr/bin/time -v zhfacts extract
@@ -81,7 +86,10 @@ fn main() -> io::Result<()> {
         let (facts, seconds) = extract(std::slice::from_ref(&folder), threads, Some(&out))?;
         settle_disk();
         let rate = bytes as f64 / MB / seconds;
-        println!("zhfacts extract -j{threads}:          {rate:7.2} MB/s  ({facts} facts, {seconds:.1} s)");
+        println!(
+            "zhfacts extract -j{threads}:          {rate:7.2} MB/s  ({facts} facts, a fact per {:.0} bytes; {seconds:.1} s)",
+            bytes as f64 / facts as f64
+        );
         rates.push(rate);
     }
     println!(
@@ -115,6 +123,8 @@ fn main() -> io::Result<()> {
         assert!(same, "{name} differs between -j1 and -j2");
     }
 
+    seed_density(&dir, files_mb / 4.0)?;
+
     if jsonl_mb > 0.0 {
         let path = dir.join("big.jsonl");
         let (documents, bytes) = write_jsonl(&articles, &path, jsonl_mb)?;
@@ -139,6 +149,35 @@ fn main() -> io::Result<()> {
 /// output. Where `sync` is missing, nothing is done.
 fn settle_disk() {
     let _ = std::process::Command::new("sync").status();
+}
+
+/// The seed article of `corpus/`: real news, not written for the rules.
+const SEED_ARTICLE: &str = "2020-12-10_panjin_xiaokang.txt";
+
+/// jieba and `zhfacts extract -j1` over `mb` of copies of the seed article.
+fn seed_density(dir: &Path, mb: f64) -> io::Result<()> {
+    let seed = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus")
+            .join(SEED_ARTICLE),
+    )?;
+    let folder = dir.join("seed");
+    let (files, bytes) = write_articles(&[seed], &folder, mb)?;
+    settle_disk();
+    let jieba = jieba_cut(&folder)?;
+    let (facts, seconds) = extract(std::slice::from_ref(&folder), 1, Some(&dir.join("out-seed")))?;
+    settle_disk();
+    let written = bytes as f64 / MB / seconds;
+    let (_, seconds) = extract(std::slice::from_ref(&folder), 1, None)?;
+    let unwritten = bytes as f64 / MB / seconds;
+    println!(
+        "seed article only ({files} copies, {:.1} MB, a fact per {:.0} bytes):\n  jieba-rs cut {jieba:.2} MB/s; zhfacts -j1 {written:.2} MB/s ({:.2}×), facts not written {unwritten:.2} MB/s ({:.2}×)",
+        bytes as f64 / MB,
+        bytes as f64 / facts as f64,
+        written / jieba,
+        unwritten / jieba,
+    );
+    Ok(())
 }
 
 /// The corpus articles' texts.

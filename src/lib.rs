@@ -77,7 +77,7 @@ impl Pipeline {
         std::thread::scope(|scope| {
             scope.spawn(segment::warm_up_tagger);
             scope.spawn(normalize::warm_up);
-            scope.spawn(extract::lexicon::warm_up);
+            scope.spawn(extract::warm_up);
             segment::warm_up();
         });
     }

@@ -211,12 +211,10 @@ fn read_fraction(line: &str, run: &Run) -> Option<Amount> {
 
 /// Finds the next numeral run at or after `from`.
 fn next_run(line: &str, from: usize) -> Option<Run> {
-    // The characters that may start a run: every other is passed over.
-    static MAY_START: LazyLock<CharSet> =
-        LazyLock::new(|| CharSet::new(|c| c == '上' || is_numeral_char(c)));
     let mut i = from;
     while i < line.len() {
-        let (skipped, c) = MAY_START.find(&line[i..])?;
+        // Every character that cannot start a run is passed over.
+        let (skipped, c) = RUN_STARTS.find(&line[i..])?;
         i += skipped;
         if starts_run(line, i, c) {
             let end = trim_unit_start(line, i, run_end(line, i));
@@ -254,6 +252,15 @@ fn trim_unit_start(line: &str, start: usize, end: usize) -> usize {
     } else {
         end
     }
+}
+
+/// The characters that may start a numeral run ([`starts_run`] decides).
+static RUN_STARTS: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::new(|c| c == '上' || is_numeral_char(c)));
+
+/// Builds this module's tables now rather than at the first paragraph.
+pub(super) fn warm_up() {
+    LazyLock::force(&RUN_STARTS);
 }
 
 fn starts_run(line: &str, i: usize, c: char) -> bool {

@@ -299,12 +299,20 @@ impl<'a> Sentences<'a> {
 /// The byte ranges of every mark of [`ENDS`] in `line`, found by one regex
 /// of literals (a vectorised search) rather than by decoding each char.
 fn sentence_ends(line: &str) -> Vec<Range<usize>> {
-    static ENDS_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        let marks: Vec<String> = ENDS.iter().map(|c| c.to_string()).collect();
-        let marks: Vec<&str> = marks.iter().map(String::as_str).collect();
-        super::word_regex(&marks)
-    });
     ENDS_RE.find_iter(line).map(|m| m.range()).collect()
+}
+
+static ENDS_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let marks: Vec<String> = ENDS.iter().map(|c| c.to_string()).collect();
+    let marks: Vec<&str> = marks.iter().map(String::as_str).collect();
+    super::word_regex(&marks)
+});
+
+/// Builds this module's tables now rather than at the first fact.
+pub(super) fn warm_up() {
+    LazyLock::force(&ENDS_RE);
+    LazyLock::force(&LINK_SET);
+    LazyLock::force(&GENERIC_VERB_SET);
 }
 
 /// Where a sentence starts when no sentence end lies within reach before

@@ -256,9 +256,7 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
     while i < line.len() {
         // Most characters neither start a date nor end a clause: nothing
         // below happens at them, they are passed over to the next that does.
-        static MATTERS: LazyLock<CharSet> =
-            LazyLock::new(|| CharSet::new(|c| could_start(c) || is_clause_end(c)));
-        let Some((skipped, c)) = MATTERS.find(&line[i..]) else {
+        let Some((skipped, c)) = DATE_CHARS.find(&line[i..]) else {
             break;
         };
         if skipped > 0 {
@@ -328,6 +326,22 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
     found
 }
 
+/// The characters at which [`scan`] does anything: a date may start there
+/// or a clause ends.
+static DATE_CHARS: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::new(|c| could_start(c) || is_clause_end(c)));
+
+static SENTENCE_ENDS_RE: LazyLock<regex::Regex> =
+    LazyLock::new(|| super::word_regex(&["。", "！", "？", "；"]));
+
+/// Builds this module's tables now rather than at the first paragraph.
+pub(super) fn warm_up() {
+    LazyLock::force(&DATE_CHARS);
+    LazyLock::force(&SENTENCE_ENDS_RE);
+    LazyLock::force(&LOOK_AHEAD_RE);
+    relative_could_start('今');
+}
+
 /// Punctuation that ends a clause (and a date's year and tense with it).
 fn is_clause_end(c: char) -> bool {
     matches!(c, '，' | '。' | '；' | '：' | '！' | '？')
@@ -336,9 +350,9 @@ fn is_clause_end(c: char) -> bool {
 /// The byte after the first 。！？； at or after `from`, or the end of
 /// `line`.
 fn next_sentence_end(line: &str, from: usize) -> usize {
-    static ENDS_RE: LazyLock<regex::Regex> =
-        LazyLock::new(|| super::word_regex(&["。", "！", "？", "；"]));
-    ENDS_RE.find_at(line, from).map_or(line.len(), |m| m.end())
+    SENTENCE_ENDS_RE
+        .find_at(line, from)
+        .map_or(line.len(), |m| m.end())
 }
 
 /// A date can start with a numeral or with the first character of a date word.

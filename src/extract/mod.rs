@@ -127,6 +127,18 @@ pub(crate) fn word_regex(words: &[&str]) -> regex::Regex {
     regex::Regex::new(&alternation.join("|")).expect("a word list forms a regex")
 }
 
+/// Loads the word lists and builds the tables of every reader now rather
+/// than on first use (on a thread of its own at start-up).
+pub fn warm_up() {
+    lexicon::warm_up();
+    date::warm_up();
+    amount::warm_up();
+    context::warm_up();
+    for words in [&HONG_KONG_RE, &TAIWAN_RE, &MAINLAND_RE] {
+        LazyLock::force(words);
+    }
+}
+
 static HONG_KONG_RE: LazyLock<regex::Regex> = LazyLock::new(|| word_regex(HONG_KONG));
 static TAIWAN_RE: LazyLock<regex::Regex> = LazyLock::new(|| word_regex(TAIWAN));
 static MAINLAND_RE: LazyLock<regex::Regex> = LazyLock::new(|| word_regex(MAINLAND));

@@ -165,7 +165,11 @@ fn seed_density(dir: &Path, mb: f64) -> io::Result<()> {
     let (files, bytes) = write_articles(&[seed], &folder, mb)?;
     settle_disk();
     let jieba = jieba_cut(&folder)?;
-    let (facts, seconds) = extract(std::slice::from_ref(&folder), 1, Some(&dir.join("out-seed")))?;
+    let (facts, seconds) = extract(
+        std::slice::from_ref(&folder),
+        1,
+        Some(&dir.join("out-seed")),
+    )?;
     settle_disk();
     let written = bytes as f64 / MB / seconds;
     let (_, seconds) = extract(std::slice::from_ref(&folder), 1, None)?;

@@ -1,10 +1,12 @@
 //! Stage 5: the fact record as CSV and JSON Lines, and the run report.
 //!
-//! The schema lives here, once: [`FIELDS`] and [`cells`]. Numbers are plain
-//! decimals (60000000000, never 6e10); empty numbers are `null` in JSON and
-//! empty cells in CSV. CSV is UTF-8 with RFC 4180 quoting; with
-//! [`CsvStyle::Excel`] it starts with a BOM so Excel on Windows reads it as
-//! UTF-8.
+//! The schema lives here, once: [`FIELDS`] and [`cells`]. The two writers
+//! spell the fields out in that order rather than loop over [`cells`] (it
+//! is the hottest code of a run's output), and the tests hold them to it,
+//! byte for byte. Numbers are plain decimals (60000000000, never 6e10);
+//! empty numbers are `null` in JSON and empty cells in CSV. CSV is UTF-8
+//! with RFC 4180 quoting; with [`CsvStyle::Excel`] it starts with a BOM so
+//! Excel on Windows reads it as UTF-8.
 //!
 //! ```
 //! use zhfacts::output::{fact_json, FIELDS};
@@ -78,7 +80,7 @@ pub fn plain_decimal(value: Decimal) -> String {
 /// Allocates the line; a writer of many facts calls [`json_lines`], which
 /// writes them all into one buffer.
 pub fn fact_json(fact: &Fact) -> String {
-    let mut out = Vec::with_capacity(256 + fact.sentence.len());
+    let mut out = Vec::with_capacity(json_line_capacity(fact));
     write_fact_json(&mut out, fact);
     String::from_utf8(out).expect("JSON is UTF-8")
 }
@@ -87,11 +89,7 @@ pub fn fact_json(fact: &Fact) -> String {
 /// sized for them at once (growing a large buffer step by step copies it
 /// again at each step).
 pub fn json_lines(facts: &[Fact]) -> Vec<u8> {
-    let estimate = facts
-        .iter()
-        .map(|f| 300 + f.doc.len() + f.text.len() + f.sentence.len() + f.metric.len())
-        .sum();
-    let mut out = Vec::with_capacity(estimate);
+    let mut out = Vec::with_capacity(facts.iter().map(json_line_capacity).sum());
     for fact in facts {
         write_fact_json(&mut out, fact);
         out.push(b'\n');
@@ -99,36 +97,116 @@ pub fn json_lines(facts: &[Fact]) -> Vec<u8> {
     out
 }
 
-/// Appends one fact to `out` as a JSON object on one line (no newline):
-/// the bytes of [`fact_json`], without allocating anything of its own.
-fn write_fact_json(out: &mut Vec<u8>, fact: &Fact) {
-    out.reserve(256 + fact.sentence.len());
-    out.push(b'{');
-    for (i, (name, cell)) in FIELDS.iter().zip(cells(fact)).enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.push(b'"');
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b"\":");
-        match cell {
-            Cell::Text(s) => push_json_string(out, s),
-            Cell::Number(Some(v)) => out.extend_from_slice(NumberText::decimal(v).as_bytes()),
-            Cell::Number(None) => out.extend_from_slice(b"null"),
-            Cell::Integer(n) => out.extend_from_slice(NumberText::integer(n).as_bytes()),
-        }
-    }
-    out.push(b'}');
+/// The most a fact's JSON line takes besides its strings: keys and
+/// punctuation (169 bytes), two decimals of up to 31 bytes, three integers
+/// of up to 20, the longest kind, qualifier and change names, a newline.
+const JSON_LINE_OVERHEAD: usize = 169 + 2 * 31 + 3 * 20 + 8 + 6 + 4 + 1;
+
+/// Room for a fact's JSON line with its newline: exact unless a string
+/// needs escapes, which are rare (the buffer then grows).
+fn json_line_capacity(fact: &Fact) -> usize {
+    JSON_LINE_OVERHEAD + string_bytes(fact)
 }
 
-/// Appends `text` as a JSON string, escaped byte for byte as serde_json
-/// escapes it: `\"`, `\\`, `\b \f \n \r \t`, the other controls below
-/// U+0020 as `\u00xx`, nothing else (not `/`, DEL or anything non-ASCII).
-fn push_json_string(out: &mut Vec<u8>, text: &str) {
+/// The bytes of a fact's free-text fields, as they are.
+fn string_bytes(fact: &Fact) -> usize {
+    [
+        &fact.doc,
+        &fact.text,
+        &fact.unit,
+        &fact.date,
+        &fact.per,
+        &fact.metric,
+        &fact.sentence,
+        &fact.rule,
+    ]
+    .iter()
+    .map(|s| s.len())
+    .sum()
+}
+
+/// Appends one fact to `out` as a JSON object on one line (no newline):
+/// the bytes of [`fact_json`], without allocating anything of its own.
+///
+/// Field by field rather than through [`cells`]: each literal holds all
+/// the JSON between two values (`","index":` closes the string before it,
+/// then names the next key), so a field costs two appends, not six. The
+/// tests hold these literals to [`FIELDS`] and the values to [`cells`].
+fn write_fact_json(out: &mut Vec<u8>, fact: &Fact) {
+    // The names of kinds, qualifiers and changes need no escapes (a test
+    // checks each), so they are copied as they are.
+    out.extend_from_slice(b"{\"doc\":\"");
+    push_json_string_content(out, &fact.doc);
+    out.extend_from_slice(b"\",\"index\":");
+    push_integer(out, fact.index);
+    out.extend_from_slice(b",\"kind\":\"");
+    out.extend_from_slice(fact.kind.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"text\":\"");
+    push_json_string_content(out, &fact.text);
+    out.extend_from_slice(b"\",\"value\":");
+    push_json_number(out, fact.value);
+    out.extend_from_slice(b",\"value_max\":");
+    push_json_number(out, fact.value_max);
+    out.extend_from_slice(b",\"unit\":\"");
+    push_json_string_content(out, &fact.unit);
+    out.extend_from_slice(b"\",\"date\":\"");
+    push_json_string_content(out, &fact.date);
+    out.extend_from_slice(b"\",\"qualifier\":\"");
+    out.extend_from_slice(fact.qualifier.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"per\":\"");
+    push_json_string_content(out, &fact.per);
+    out.extend_from_slice(b"\",\"change\":\"");
+    out.extend_from_slice(fact.change.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"metric\":\"");
+    push_json_string_content(out, &fact.metric);
+    out.extend_from_slice(b"\",\"sentence\":\"");
+    push_json_string_content(out, &fact.sentence);
+    out.extend_from_slice(b"\",\"start\":");
+    push_integer(out, fact.start);
+    out.extend_from_slice(b",\"end\":");
+    push_integer(out, fact.end);
+    out.extend_from_slice(b",\"rule\":\"");
+    push_json_string_content(out, &fact.rule);
+    out.extend_from_slice(b"\"}");
+}
+
+/// Appends a decimal as a JSON number, or `null`.
+fn push_json_number(out: &mut Vec<u8>, value: Option<Decimal>) {
+    match value {
+        Some(value) => out.extend_from_slice(NumberText::decimal(value).as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Appends an integer's digits.
+fn push_integer(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(NumberText::integer(n).as_bytes());
+}
+
+/// Appends `text` escaped as the inside of a JSON string (no quotes),
+/// byte for byte as serde_json escapes it: `\"`, `\\`, `\b \f \n \r \t`,
+/// the other controls below U+0020 as `\u00xx`, nothing else (not `/`, DEL
+/// or anything non-ASCII).
+///
+/// Inlined at each of its eight calls a fact: most fields are short, and
+/// a call cost as much as their scan (measured).
+#[inline(always)]
+fn push_json_string_content(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
-    out.push(b'"');
-    // Bytes before `copied` are in `out`; escapes are rare, so runs between
-    // them are copied whole.
+    if any_word_has(bytes, needs_json_escape) {
+        push_escaped_json_string_content(out, bytes);
+    } else {
+        out.extend_from_slice(bytes);
+    }
+}
+
+/// The rarer case of [`push_json_string_content`]: some byte needs an
+/// escape.
+#[cold]
+#[inline(never)]
+fn push_escaped_json_string_content(out: &mut Vec<u8>, bytes: &[u8]) {
+    // Bytes before `copied` are in `out`; escapes are rare even here, so
+    // runs between them are copied whole.
     let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -173,13 +251,16 @@ fn push_json_string(out: &mut Vec<u8>, text: &str) {
         copied = i;
     }
     out.extend_from_slice(&bytes[copied..]);
-    out.push(b'"');
 }
 
 /// Whether any of the eight bytes of `word` is a control (below 0x20), `"`
 /// or `\`.
 fn needs_json_escape(word: u64) -> bool {
-    any_byte_below(word, 0x20) || any_byte_is(word, b'"') || any_byte_is(word, b'\\')
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // Most words of Chinese text are all bytes of 0x80 and above, settled
+    // by one test; then one test of the three marks together.
+    word & HIGH_BITS != HIGH_BITS
+        && (bytes_below(word, 0x20) | bytes_equal(word, b'"') | bytes_equal(word, b'\\')) != 0
 }
 
 /// A number's text, formatted on the stack, right to left.
@@ -188,7 +269,9 @@ fn needs_json_escape(word: u64) -> bool {
 /// `0.` and 28 places.
 struct NumberText {
     bytes: [u8; 40],
+    /// The text is `bytes[start..end]`.
     start: usize,
+    end: usize,
 }
 
 impl NumberText {
@@ -200,26 +283,34 @@ impl NumberText {
     /// A decimal as [`Decimal`]'s `Display` writes it once normalized: no
     /// exponent, no trailing zeros, `0.005` below one, `-` if negative.
     fn decimal(value: Decimal) -> Self {
-        // Normalized, zero has scale 0 and no sign.
-        let value = value.normalize();
-        let scale = value.scale() as usize;
-        let mut text = Self::digits(value.mantissa().unsigned_abs());
+        let mantissa = value.mantissa();
+        if mantissa == 0 {
+            // `0`, whatever its scale and sign, as `normalize` makes it.
+            return Self::digits(0);
+        }
+        let mut text = Self::digits(mantissa.unsigned_abs());
+        // Zeros after the point go, as `normalize` drops them: on the text,
+        // since a u128 division is a call.
+        let mut scale = value.scale() as usize;
+        while scale > 0 && text.bytes[text.end - 1] == b'0' {
+            text.end -= 1;
+            scale -= 1;
+        }
         if scale > 0 {
-            let end = text.bytes.len();
-            while end - text.start < scale {
+            while text.end - text.start < scale {
                 text.push_front(b'0');
             }
-            if end - text.start == scale {
+            if text.end - text.start == scale {
                 text.push_front(b'.');
                 text.push_front(b'0');
             } else {
-                let point = end - scale;
+                let point = text.end - scale;
                 text.bytes.copy_within(text.start..point, text.start - 1);
                 text.start -= 1;
                 text.bytes[point - 1] = b'.';
             }
         }
-        if value.is_sign_negative() {
+        if mantissa < 0 {
             text.push_front(b'-');
         }
         text
@@ -230,6 +321,7 @@ impl NumberText {
         let mut text = NumberText {
             bytes: [0; 40],
             start: 40,
+            end: 40,
         };
         match u64::try_from(n) {
             Ok(n) => text.push_u64(n),
@@ -239,7 +331,7 @@ impl NumberText {
                 // digits, and it is not zero since n > u64::MAX > 10^19.
                 const TEN_19: u128 = 10_000_000_000_000_000_000;
                 text.push_u64((n % TEN_19) as u64);
-                while text.bytes.len() - text.start < 19 {
+                while text.end - text.start < 19 {
                     text.push_front(b'0');
                 }
                 text.push_u64((n / TEN_19) as u64);
@@ -248,14 +340,24 @@ impl NumberText {
         text
     }
 
+    /// The digits of `n`, two at a time from a table: half the divisions
+    /// of one digit at a time.
     fn push_u64(&mut self, mut n: u64) {
-        loop {
-            self.push_front(b'0' + (n % 10) as u8);
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+        while n >= 100 {
+            self.push_pair((n % 100) as usize);
+            n /= 100;
         }
+        if n >= 10 {
+            self.push_pair(n as usize);
+        } else {
+            self.push_front(b'0' + n as u8);
+        }
+    }
+
+    /// Two digits, `00` to `99`.
+    fn push_pair(&mut self, pair: usize) {
+        self.start -= 2;
+        self.bytes[self.start..self.start + 2].copy_from_slice(&DIGIT_PAIRS[pair]);
     }
 
     fn push_front(&mut self, byte: u8) {
@@ -264,9 +366,20 @@ impl NumberText {
     }
 
     fn as_bytes(&self) -> &[u8] {
-        &self.bytes[self.start..]
+        &self.bytes[self.start..self.end]
     }
 }
+
+/// `00`, `01`, … `99`.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    pairs
+};
 
 /// Whether CSV starts with a byte order mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -320,25 +433,71 @@ impl<W: Write> CsvWriter<W> {
 /// The CSV rows of `facts`, without the header: made where they are
 /// wanted (a worker thread) and written with [`CsvWriter::write_rows`].
 pub fn csv_rows(facts: &[Fact]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(facts.iter().map(|f| 160 + f.sentence.len()).sum());
+    let mut out = Vec::with_capacity(facts.iter().map(csv_row_capacity).sum());
     for fact in facts {
-        // Cell by cell, numbers formatted on the stack: nothing allocated.
-        for (i, cell) in cells(fact).into_iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            match cell {
-                Cell::Text(s) => push_csv_field(&mut out, s.as_bytes()),
-                // Digits, `-` and `.` never need quotes, and an empty field
-                // is written as nothing (see `push_csv_field`).
-                Cell::Number(Some(v)) => out.extend_from_slice(NumberText::decimal(v).as_bytes()),
-                Cell::Number(None) => {}
-                Cell::Integer(n) => out.extend_from_slice(NumberText::integer(n).as_bytes()),
-            }
-        }
-        out.extend_from_slice(b"\r\n");
+        write_fact_csv(&mut out, fact);
     }
     out
+}
+
+/// The most a fact's CSV row takes besides its strings: fifteen commas
+/// and CRLF, two decimals of up to 31 bytes, three integers of up to 20,
+/// and the longest kind, qualifier and change names.
+const CSV_ROW_OVERHEAD: usize = 17 + 2 * 31 + 3 * 20 + 8 + 6 + 4;
+
+/// Room for a fact's CSV row: exact unless a field needs quotes (the
+/// buffer then grows).
+fn csv_row_capacity(fact: &Fact) -> usize {
+    CSV_ROW_OVERHEAD + string_bytes(fact)
+}
+
+/// Appends one fact's CSV row, CRLF included, nothing allocated: the cells
+/// of [`cells`] in [`FIELDS`] order, field by field rather than through
+/// them (the tests hold the two together).
+fn write_fact_csv(out: &mut Vec<u8>, fact: &Fact) {
+    // Numbers (digits, `-` and `.`) and the names of kinds, qualifiers and
+    // changes never need quotes (a test checks each name), so they are
+    // copied as they are.
+    push_csv_field(out, fact.doc.as_bytes());
+    out.push(b',');
+    push_integer(out, fact.index);
+    out.push(b',');
+    out.extend_from_slice(fact.kind.as_str().as_bytes());
+    out.push(b',');
+    push_csv_field(out, fact.text.as_bytes());
+    out.push(b',');
+    push_csv_number(out, fact.value);
+    out.push(b',');
+    push_csv_number(out, fact.value_max);
+    out.push(b',');
+    push_csv_field(out, fact.unit.as_bytes());
+    out.push(b',');
+    push_csv_field(out, fact.date.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(fact.qualifier.as_str().as_bytes());
+    out.push(b',');
+    push_csv_field(out, fact.per.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(fact.change.as_str().as_bytes());
+    out.push(b',');
+    push_csv_field(out, fact.metric.as_bytes());
+    out.push(b',');
+    push_csv_field(out, fact.sentence.as_bytes());
+    out.push(b',');
+    push_integer(out, fact.start);
+    out.push(b',');
+    push_integer(out, fact.end);
+    out.push(b',');
+    push_csv_field(out, fact.rule.as_bytes());
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Appends a decimal, or nothing: an empty field is written as nothing
+/// (see [`push_csv_field`]).
+fn push_csv_number(out: &mut Vec<u8>, value: Option<Decimal>) {
+    if let Some(value) = value {
+        out.extend_from_slice(NumberText::decimal(value).as_bytes());
+    }
 }
 
 /// Appends one CSV field, byte for byte as the `csv` crate (1.4, csv-core
@@ -350,7 +509,10 @@ pub fn csv_rows(facts: &[Fact]) -> Vec<u8> {
 ///
 /// csv-core writes `""` for an empty field only when it is a record's sole
 /// field; our records always have sixteen, so an empty field is nothing.
-#[inline]
+///
+/// Inlined at each of its eight calls a row, as
+/// [`push_json_string_content`] is.
+#[inline(always)]
 fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
     if needs_csv_quotes(field) {
         push_quoted_csv_field(out, field);
@@ -365,8 +527,20 @@ fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
 fn push_quoted_csv_field(out: &mut Vec<u8>, field: &[u8]) {
     out.reserve(field.len() + 2);
     out.push(b'"');
-    // Bytes before `copied` are in `out`; quotes are rare even here (a
-    // comma is the usual reason), so runs between them are copied whole.
+    // A comma is the usual reason for the quotes: then there is nothing
+    // to double.
+    if any_word_has(field, |word| any_byte_is(word, b'"')) {
+        push_doubling_quotes(out, field);
+    } else {
+        out.extend_from_slice(field);
+    }
+    out.push(b'"');
+}
+
+/// Appends `field` with each `"` doubled.
+fn push_doubling_quotes(out: &mut Vec<u8>, field: &[u8]) {
+    // Bytes before `copied` are in `out`; quotes are rare even here, so
+    // runs between them are copied whole.
     let mut copied = 0;
     let mut i = 0;
     while i < field.len() {
@@ -388,18 +562,27 @@ fn push_quoted_csv_field(out: &mut Vec<u8>, field: &[u8]) {
         i += 1;
     }
     out.extend_from_slice(&field[copied..]);
-    out.push(b'"');
 }
 
 /// Whether `field` holds a `,`, `"`, `\r` or `\n`: eight bytes at a time.
 #[inline]
 fn needs_csv_quotes(field: &[u8]) -> bool {
-    let word_at = |i: usize| u64::from_le_bytes(field[i..i + 8].try_into().expect("eight bytes"));
-    let len = field.len();
+    any_word_has(field, has_csv_special)
+}
+
+/// Whether `has_special` finds anything in `bytes`, read as words of eight
+/// bytes. `has_special` must hold for a word if and only if one of its
+/// bytes is special; every word passed to it is made of bytes of `bytes`
+/// (overlapping or repeated), so the last few bytes need no loop of their
+/// own.
+#[inline(always)]
+fn any_word_has(bytes: &[u8], has_special: impl Fn(u64) -> bool) -> bool {
+    let word_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
+    let len = bytes.len();
     let word = if len >= 8 {
         let mut i = 0;
         while i + 8 < len {
-            if has_csv_special(word_at(i)) {
+            if has_special(word_at(i)) {
                 return true;
             }
             i += 8;
@@ -410,18 +593,22 @@ fn needs_csv_quotes(field: &[u8]) -> bool {
         // Two overlapping halves cover all four to seven bytes.
         let half_at = |i: usize| {
             u64::from(u32::from_le_bytes(
-                field[i..i + 4].try_into().expect("four bytes"),
+                bytes[i..i + 4].try_into().expect("four bytes"),
             ))
         };
         half_at(0) | half_at(len - 4) << 32
     } else if len > 0 {
-        // First, middle and last cover one to three bytes; the rest of the
-        // word is NUL, which needs no quotes.
-        u64::from(field[0]) | u64::from(field[len / 2]) << 8 | u64::from(field[len - 1]) << 16
+        // First, middle and last cover one to three bytes; the first fills
+        // the rest of the word.
+        let (first, middle, last) = (bytes[0], bytes[len / 2], bytes[len - 1]);
+        u64::from(first)
+            | (u64::from(middle) << 8)
+            | (u64::from(last) << 16)
+            | (u64::from(first) * 0x0101_0101_0100_0000)
     } else {
-        0
+        return false;
     };
-    has_csv_special(word)
+    has_special(word)
 }
 
 /// Whether any of the eight bytes of `word` is `,`, `"`, `\r` or `\n`.
@@ -429,24 +616,36 @@ fn has_csv_special(word: u64) -> bool {
     // All four are below `-` (0x2D), and Chinese text is all bytes of 0x80
     // and above: one test usually settles a word.
     any_byte_below(word, b'-')
-        && (any_byte_is(word, b',')
-            || any_byte_is(word, b'"')
-            || any_byte_is(word, b'\r')
-            || any_byte_is(word, b'\n'))
+        && (bytes_equal(word, b',')
+            | bytes_equal(word, b'"')
+            | bytes_equal(word, b'\r')
+            | bytes_equal(word, b'\n'))
+            != 0
 }
 
-/// Whether any byte of `word` is below `n` (`n` ≤ 0x80). If none is, no
-/// byte borrows and no high bit survives; if one is, the lowest such byte
-/// gets no borrow from below and keeps its high bit.
-fn any_byte_below(word: u64, n: u8) -> bool {
+/// The high bit of each byte of `word` below `n` (`n` ≤ 0x80), exact up to
+/// the lowest such byte: not zero if and only if one is below `n`. If none
+/// is, no byte borrows and no high bit survives; if one is, the lowest
+/// such byte gets no borrow from below and keeps its high bit.
+fn bytes_below(word: u64, n: u8) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH_BITS != 0
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH_BITS
+}
+
+/// Like [`bytes_below`], for the bytes of `word` equal to `byte`.
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    bytes_below(word ^ (0x0101_0101_0101_0101 * u64::from(byte)), 1)
+}
+
+/// Whether any byte of `word` is below `n` (`n` ≤ 0x80).
+fn any_byte_below(word: u64, n: u8) -> bool {
+    bytes_below(word, n) != 0
 }
 
 /// Whether any byte of `word` is `byte`.
 fn any_byte_is(word: u64, byte: u8) -> bool {
-    any_byte_below(word ^ (0x0101_0101_0101_0101 * u64::from(byte)), 1)
+    bytes_equal(word, byte) != 0
 }
 
 /// Facts per kind.
@@ -550,6 +749,14 @@ mod reference_tests {
         }
         out.push('}');
         out
+    }
+
+    /// `text` as a JSON string, quotes and all, by the fast writer.
+    fn json_string(text: &str) -> String {
+        let mut out = b"\"".to_vec();
+        push_json_string_content(&mut out, text);
+        out.push(b'"');
+        String::from_utf8(out).unwrap()
     }
 
     fn reference_text_cells(fact: &Fact) -> [String; 16] {
@@ -656,12 +863,49 @@ mod reference_tests {
     }
 
     #[test]
+    fn json_strings_escape_each_byte_at_each_place_of_short_and_long_strings() {
+        for byte in 0u8..0x80 {
+            for len in 1..=25 {
+                for at in 0..len {
+                    for filler in ["x", "\u{7f}", "é", "文"] {
+                        let mut text: Vec<String> = vec![filler.to_string(); len];
+                        text[at] = char::from(byte).to_string();
+                        let text = text.concat();
+                        assert_eq!(
+                            json_string(&text),
+                            serde_json::to_string(&text).unwrap(),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(json_string(""), "\"\"");
+    }
+
+    #[test]
+    fn json_word_scan_finds_each_byte_to_escape_at_each_place() {
+        for filler in [b'x', b' ', 0x7F, 0x80, 0xE4, 0xFF] {
+            for byte in 0..=u8::MAX {
+                for at in 0..8 {
+                    let mut word = [filler; 8];
+                    word[at] = byte;
+                    let expected = word.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+                    assert_eq!(
+                        needs_json_escape(u64::from_le_bytes(word)),
+                        expected,
+                        "{word:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn json_strings_escape_every_character_as_serde_json_does() {
         let check = |text: &str| {
-            let mut out = Vec::new();
-            push_json_string(&mut out, text);
             assert_eq!(
-                String::from_utf8(out).unwrap(),
+                json_string(text),
                 serde_json::to_string(text).unwrap(),
                 "{text:?}"
             );
@@ -741,6 +985,106 @@ mod reference_tests {
         for n in [0, 9, 10, 99, 100, u64::MAX as usize, usize::MAX] {
             assert_eq!(NumberText::integer(n).as_bytes(), n.to_string().as_bytes());
         }
+    }
+
+    #[test]
+    fn trailing_zeros_go_as_normalize_drops_them() {
+        // Every count of trailing zeros, below and above the point, with
+        // mantissas on both sides of u64::MAX.
+        for digits in ["1", "12", "1000000000000000000007"] {
+            for zeros in 0..=28 - digits.len() {
+                let mantissa: i128 = format!("{digits}{}", "0".repeat(zeros)).parse().unwrap();
+                for scale in 0..=28 {
+                    for mantissa in [mantissa, -mantissa] {
+                        let value = Decimal::from_i128_with_scale(mantissa, scale);
+                        assert_eq!(plain_decimal(value), reference_decimal(value), "{value:?}");
+                    }
+                }
+            }
+        }
+        for scale in 0..=28 {
+            let zero = Decimal::from_i128_with_scale(0, scale);
+            assert_eq!(plain_decimal(zero), "0");
+            assert_eq!(plain_decimal(-zero), "0");
+        }
+    }
+
+    #[test]
+    fn integers_print_as_display_does_at_each_power_of_ten_and_two() {
+        let mut numbers = vec![0, usize::MAX];
+        for power in 0..usize::BITS {
+            let n = 1usize << power;
+            numbers.extend([n - 1, n, n + 1]);
+        }
+        let mut n = 1usize;
+        while let Some(next) = n.checked_mul(10) {
+            numbers.extend([n - 1, n, n + 1]);
+            n = next;
+        }
+        numbers.extend([n - 1, n, n + 1]);
+        for n in numbers {
+            assert_eq!(NumberText::integer(n).as_bytes(), n.to_string().as_bytes());
+            let mut out = b"x".to_vec();
+            push_integer(&mut out, n);
+            assert_eq!(out, format!("x{n}").into_bytes());
+        }
+    }
+
+    #[test]
+    fn names_of_kinds_qualifiers_and_changes_need_no_escapes_or_quotes() {
+        // The writers copy these names as they are.
+        let names = Kind::ALL.iter().map(|kind| kind.as_str()).chain(
+            [
+                Qualifier::None,
+                Qualifier::Approx,
+                Qualifier::Over,
+                Qualifier::Under,
+                Qualifier::Start,
+                Qualifier::Mid,
+                Qualifier::End,
+                Qualifier::Since,
+            ]
+            .map(Qualifier::as_str),
+        );
+        let names = names.chain(
+            [
+                Change::None,
+                Change::From,
+                Change::To,
+                Change::Up,
+                Change::Down,
+            ]
+            .map(Change::as_str),
+        );
+        for name in names {
+            assert_eq!(json_string(name), serde_json::to_string(name).unwrap());
+            assert_eq!(json_string(name), format!("\"{name}\""));
+            assert!(!needs_csv_quotes(name.as_bytes()), "{name}");
+        }
+    }
+
+    #[test]
+    fn line_overheads_cover_the_longest_numbers_and_names() {
+        // A sign, 29 digits and a point; a sign, `0.` and 28 places.
+        let longest = Decimal::from_i128_with_scale(Decimal::MIN.mantissa(), 1);
+        let mut fact = fact_with_text("", Some(longest));
+        fact.value_max = Some(Decimal::from_i128_with_scale(-1, 28));
+        (fact.index, fact.start, fact.end) = (usize::MAX, usize::MAX, usize::MAX);
+        (fact.kind, fact.qualifier, fact.change) =
+            (Kind::Quantity, Qualifier::Approx, Change::Down);
+        for value in [fact.value, fact.value_max] {
+            assert_eq!(plain_decimal(value.unwrap()).len(), 31);
+        }
+        assert_eq!(
+            json_lines(std::slice::from_ref(&fact)).len(),
+            JSON_LINE_OVERHEAD
+        );
+        assert_eq!(
+            csv_rows(std::slice::from_ref(&fact)).len(),
+            CSV_ROW_OVERHEAD
+        );
+        let strings = fact_with_text("长", None);
+        assert_eq!(string_bytes(&strings), 8 * "长".len());
     }
 
     /// `csv_rows` as it was before the hand-written writer: the `csv`
@@ -1088,6 +1432,33 @@ mod reference_tests {
             let expected = word.iter().any(|b| b",\"\r\n".contains(b));
             proptest::prop_assert_eq!(has_csv_special(u64::from_le_bytes(word)), expected);
         }
+
+        #[test]
+        fn any_facts_are_written_as_serde_json_writes_them(
+            facts in proptest::collection::vec(any_fact(), 0..4),
+        ) {
+            let mut expected = String::new();
+            for fact in &facts {
+                proptest::prop_assert_eq!(fact_json(fact), reference_json(fact));
+                expected += &reference_json(fact);
+                expected.push('\n');
+            }
+            proptest::prop_assert_eq!(String::from_utf8(json_lines(&facts)).unwrap(), expected);
+        }
+
+        #[test]
+        fn any_word_is_scanned_for_json_as_byte_by_byte(
+            word in proptest::prelude::any::<[u8; 8]>(),
+        ) {
+            let expected = word.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+            proptest::prop_assert_eq!(needs_json_escape(u64::from_le_bytes(word)), expected);
+        }
+
+        #[test]
+        fn any_integer_prints_as_display_does(n in proptest::prelude::any::<usize>()) {
+            let text = NumberText::integer(n);
+            proptest::prop_assert_eq!(text.as_bytes(), n.to_string().into_bytes());
+        }
     }
 
     proptest::proptest! {
@@ -1102,9 +1473,7 @@ mod reference_tests {
 
         #[test]
         fn any_string_escapes_as_serde_json_does(text in "(\\PC|[\\x00-\\x1f\"\\\\\u{7f}])*") {
-            let mut out = Vec::new();
-            push_json_string(&mut out, &text);
-            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&text).unwrap());
+            proptest::prop_assert_eq!(json_string(&text), serde_json::to_string(&text).unwrap());
         }
     }
 }

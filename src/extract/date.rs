@@ -204,30 +204,46 @@ const LOOK_AHEAD: &[&str] = &[
 /// The look-ahead words as one regex: a single literal search per window.
 static LOOK_AHEAD_RE: LazyLock<regex::Regex> = LazyLock::new(|| super::word_regex(LOOK_AHEAD));
 
-/// Where a date's tense is read: from its clause's start to the end of
-/// the next clause (9月底前，全市将完成 looks ahead; 9月下旬起，销量增长 does not).
-fn look_ahead_window(line: &str, at: usize) -> &str {
-    const CLAUSE_ENDS: &[char] = &['，', '。', '；', '！', '？', '：'];
-    let start = line[..at]
-        .rfind(CLAUSE_ENDS)
-        .map_or(0, |i| i + '，'.len_utf8());
-    let mut end = at;
-    for _ in 0..2 {
-        match line[end..].find(CLAUSE_ENDS) {
-            Some(k) => {
-                let stop = line[end + k..].chars().next().expect("found a char");
-                end += k + stop.len_utf8();
-                if matches!(stop, '。' | '！' | '？' | '；') {
-                    break;
-                }
-            }
-            None => {
-                end = line.len();
-                break;
+/// Reads the tense of a date: the words from its clause's start to the end
+/// of the next clause (9月底前，全市将完成 looks ahead; 9月下旬起，销量增长
+/// does not), unless its own clause ends the sentence.
+///
+/// No look-ahead word holds a clause end, so the window looks ahead when
+/// either of its clauses does; and the next clause's window starts with
+/// that same next clause. Each clause is read once, not twice.
+#[derive(Default)]
+struct Tense {
+    /// The last clause read: its start and end, whether it looks ahead,
+    /// and whether the sentence goes on after it.
+    last: Option<(usize, usize, bool, bool)>,
+}
+
+impl Tense {
+    /// Whether the window of the clause around `at` looks ahead.
+    fn looks_ahead(&mut self, line: &str, at: usize) -> bool {
+        let start = line[..at]
+            .rfind(CLAUSE_ENDS)
+            .map_or(0, |i| i + '，'.len_utf8());
+        let (end, ahead, goes_on) = self.clause(line, start);
+        ahead || (goes_on && self.clause(line, end).1)
+    }
+
+    /// The clause starting at `start`: its end (after its punctuation),
+    /// whether it looks ahead, and whether the sentence goes on after it.
+    fn clause(&mut self, line: &str, start: usize) -> (usize, bool, bool) {
+        if let Some((s, end, ahead, goes_on)) = self.last {
+            if s == start {
+                return (end, ahead, goes_on);
             }
         }
+        let (end, goes_on) = match find_clause_end(line, start) {
+            Some((k, c)) => (k + c.len_utf8(), !SENTENCE_ENDS.contains(&c)),
+            None => (line.len(), false),
+        };
+        let ahead = looks_ahead(&line[start..end]);
+        self.last = Some((start, end, ahead, goes_on));
+        (end, ahead, goes_on)
     }
-    &line[start..end]
 }
 
 /// Whether a sentence looks ahead: a look-ahead word, or 将 before a verb
@@ -250,6 +266,7 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
     let mut sentence_end = 0;
     // Where the clause of the next date starts, until its tense is read.
     let mut tense_unread_from = Some(0);
+    let mut tense = Tense::default();
     let mut i = 0;
     // The character before `i`, carried along rather than decoded again.
     let mut prev: Option<char> = None;
@@ -278,7 +295,7 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
         }
         if could_start(c) && !glued_to_number(prev, c) {
             if let Some(clause) = tense_unread_from.take() {
-                ctx.looks_ahead = looks_ahead(look_ahead_window(line, clause));
+                ctx.looks_ahead = tense.looks_ahead(line, clause);
             }
             // Non-fact words (五月天) are checked only once a date is read:
             // the check costs more than the reading.
@@ -331,28 +348,62 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
 static DATE_CHARS: LazyLock<CharSet> =
     LazyLock::new(|| CharSet::new(|c| could_start(c) || is_clause_end(c)));
 
-static SENTENCE_ENDS_RE: LazyLock<regex::Regex> =
-    LazyLock::new(|| super::word_regex(&["。", "！", "？", "；"]));
-
 /// Builds this module's tables now rather than at the first paragraph.
 pub(super) fn warm_up() {
     LazyLock::force(&DATE_CHARS);
-    LazyLock::force(&SENTENCE_ENDS_RE);
+    LazyLock::force(&CLAUSE_END_LEADS);
     LazyLock::force(&LOOK_AHEAD_RE);
     relative_could_start('今');
+    period_could_start('今');
+    recent_years_could_start('今');
+    plan_could_start('今');
 }
 
 /// Punctuation that ends a clause (and a date's year and tense with it).
+const CLAUSE_ENDS: [char; 6] = ['，', '。', '；', '：', '！', '？'];
+/// The clause ends that end a sentence.
+const SENTENCE_ENDS: [char; 4] = ['。', '！', '？', '；'];
+
 fn is_clause_end(c: char) -> bool {
-    matches!(c, '，' | '。' | '；' | '：' | '！' | '？')
+    CLAUSE_ENDS.contains(&c)
+}
+
+/// The first bytes of the [`CLAUSE_ENDS`] in UTF-8: only where one of them
+/// is (rarely, in Chinese text) can a clause end.
+static CLAUSE_END_LEADS: LazyLock<[bool; 256]> = LazyLock::new(|| {
+    let mut leads = [false; 256];
+    for c in CLAUSE_ENDS {
+        leads[usize::from(c.encode_utf8(&mut [0; 4]).as_bytes()[0])] = true;
+    }
+    leads
+});
+
+/// The first clause end at or after `from`, and where it is: a byte
+/// search, not a char-by-char one (a lead byte is never inside a char).
+fn find_clause_end(line: &str, from: usize) -> Option<(usize, char)> {
+    let leads = &*CLAUSE_END_LEADS;
+    let bytes = line.as_bytes();
+    let mut k = from;
+    loop {
+        k += bytes[k..].iter().position(|&b| leads[usize::from(b)])?;
+        match line[k..].chars().next() {
+            Some(c) if is_clause_end(c) => return Some((k, c)),
+            _ => k += 1,
+        }
+    }
 }
 
 /// The byte after the first 。！？； at or after `from`, or the end of
 /// `line`.
 fn next_sentence_end(line: &str, from: usize) -> usize {
-    SENTENCE_ENDS_RE
-        .find_at(line, from)
-        .map_or(line.len(), |m| m.end())
+    let mut k = from;
+    while let Some((at, c)) = find_clause_end(line, k) {
+        k = at + c.len_utf8();
+        if SENTENCE_ENDS.contains(&c) {
+            return k;
+        }
+    }
+    line.len()
 }
 
 /// A date can start with a numeral or with the first character of a date word.
@@ -414,6 +465,41 @@ struct Reader<'a, 'c> {
     ctx: &'c mut DateContext,
 }
 
+/// A reader of [`Reader::date`], with the characters it can start with: at
+/// any other character it reads nothing and leaves the context alone.
+type DateReader = (fn(char) -> bool, fn(&mut Reader, usize) -> Option<Found>);
+
+/// The readers of [`Reader::date`], in the order they are tried: the first
+/// that reads a date wins.
+const READERS: [DateReader; 10] = [
+    (relative_could_start, |r, at| r.relative(at)),
+    (number_could_start, |r, at| r.years_ago(at)),
+    (recent_years_could_start, |r, at| r.recent_years(at)),
+    (year_could_start, |r, at| r.absolute(at)),
+    (|c| c.is_ascii_digit(), |r, at| r.iso(at)),
+    (number_could_start, |r, at| r.month_day(at, None)),
+    (|c| c.is_ascii_digit(), |r, at| r.lone_day(at)),
+    (period_could_start, |r, at| r.period(at, None, at)),
+    (plan_could_start, |r, at| r.plan(at)),
+    (holiday_could_start, |r, at| r.holiday(at, None, at)),
+];
+
+/// A Chinese numeral character [`number_at`] reads.
+fn is_chinese_numeral(c: char) -> bool {
+    chinese_digit(c).is_some() || c == '十' || c == '廿' || c == '卅'
+}
+
+/// Whether [`number_at`] can read a number starting with `c`.
+fn number_could_start(c: char) -> bool {
+    c.is_ascii_digit() || is_chinese_numeral(c)
+}
+
+/// Whether a year ([`Reader::year`], [`Reader::year_span`]) can start with
+/// `c`: 同年, or a digit.
+fn year_could_start(c: char) -> bool {
+    c == '同' || number_could_start(c)
+}
+
 /// Reads a number (Arabic or Chinese) of at most `max_chars` characters.
 fn number_at(line: &str, at: usize, max_chars: usize) -> Option<(u32, usize)> {
     let mut end = at;
@@ -423,7 +509,7 @@ fn number_at(line: &str, at: usize, max_chars: usize) -> Option<(u32, usize)> {
             ascii_value = ascii_value
                 .and_then(|v| v.checked_mul(10))
                 .and_then(|v| v.checked_add(c as u32 - '0' as u32));
-        } else if chinese_digit(c).is_some() || c == '十' || c == '廿' || c == '卅' {
+        } else if is_chinese_numeral(c) {
             ascii_value = None;
         } else {
             break;
@@ -577,16 +663,11 @@ impl Reader<'_, '_> {
         if c == '截' && starts(line, at, "截至") {
             return None; // 截至 is not part of the date; the date after it is read on its own
         }
-        self.relative(at)
-            .or_else(|| self.years_ago(at))
-            .or_else(|| self.recent_years(at))
-            .or_else(|| self.absolute(at))
-            .or_else(|| self.iso(at))
-            .or_else(|| self.month_day(at, None))
-            .or_else(|| self.lone_day(at))
-            .or_else(|| self.period(at, None, at))
-            .or_else(|| self.plan(at))
-            .or_else(|| self.holiday(at, None, at))
+        // Most attempts read nothing: each reader is asked only where its
+        // first character allows it to read something.
+        READERS
+            .iter()
+            .find_map(|(could_start, read)| if could_start(c) { read(self, at) } else { None })
     }
 
     /// Infers the year of a month (and day) with none written.
@@ -962,13 +1043,7 @@ impl Reader<'_, '_> {
         let rest = &line[at..];
         // Every period below starts with one of these (or a numeral): the
         // other positions, most of them, need none of the work.
-        let first = rest.chars().next()?;
-        if !(matches!(
-            first,
-            '上' | '下' | '前' | '首' | '第' | 'Q' | '年' | '月' | '中' | '十' | '廿' | '卅'
-        ) || first.is_ascii_digit()
-            || chinese_digit(first).is_some())
-        {
+        if !rest.starts_with(period_could_start) {
             return None;
         }
         // A period with no year written takes the year that makes it the
@@ -998,12 +1073,7 @@ impl Reader<'_, '_> {
             };
             Some(reader.finish(start, end + len, value, q, rule))
         };
-        for (word, half) in [
-            ("上半年度", 1),
-            ("下半年度", 2),
-            ("上半年", 1),
-            ("下半年", 2),
-        ] {
+        for (word, half) in HALVES {
             if rest.starts_with(word) {
                 return done(
                     self,
@@ -1015,7 +1085,7 @@ impl Reader<'_, '_> {
             }
         }
         // 前三季度 → January to the end of the third quarter; 前10个月 likewise.
-        if let Some(r) = rest.strip_prefix("前").or_else(|| rest.strip_prefix("首")) {
+        if let Some(r) = SO_FAR.iter().find_map(|w| rest.strip_prefix(w)) {
             if let Some((n, end)) = number_at(r, 0, 3) {
                 if (1..=4).contains(&n) && r[end..].starts_with("季度") {
                     let value = Timex::Interval(
@@ -1046,7 +1116,11 @@ impl Reader<'_, '_> {
                 }
             }
         }
-        let q_at = if rest.starts_with('第') { at + 3 } else { at };
+        let q_at = if rest.starts_with(ORDINAL) {
+            at + ORDINAL.len_utf8()
+        } else {
+            at
+        };
         if let Some((q, end)) = number_at(line, q_at, 1) {
             if (1..=4).contains(&q) && (starts(line, end, "季度") || starts(line, end, "季")) {
                 let len = if starts(line, end, "季度") {
@@ -1070,7 +1144,7 @@ impl Reader<'_, '_> {
                 );
             }
         }
-        if let Some(r) = rest.strip_prefix('Q') {
+        if let Some(r) = rest.strip_prefix(QUARTER_LETTER) {
             if let Some(q) = r.chars().next().and_then(|c| c.to_digit(10)) {
                 let next = r[1..].chars().next();
                 if (1..=4).contains(&q)
@@ -1088,12 +1162,7 @@ impl Reader<'_, '_> {
             }
         }
         // 年初, 年中, 年底, 年末: alone, or after a year (2015年年底, 今年年中).
-        for (word, q) in [
-            ("年初", Qualifier::Start),
-            ("年中", Qualifier::Mid),
-            ("年底", Qualifier::End),
-            ("年末", Qualifier::End),
-        ] {
+        for (word, q) in YEAR_PARTS {
             if rest.starts_with(word) {
                 if word == "年中" && !mid_stands_alone(line, at + "年".len()) {
                     continue;
@@ -1111,15 +1180,7 @@ impl Reader<'_, '_> {
             }
         }
         // 月初, 月底, 上旬, 中旬, 下旬 alone: the month in context.
-        for (word, q) in [
-            ("月初", Qualifier::Start),
-            ("月中", Qualifier::Mid),
-            ("月底", Qualifier::End),
-            ("月末", Qualifier::End),
-            ("上旬", Qualifier::Start),
-            ("中旬", Qualifier::Mid),
-            ("下旬", Qualifier::End),
-        ] {
+        for (word, q) in MONTH_PARTS {
             if rest.starts_with(word) && year.is_none() {
                 if line[..at].ends_with(|c: char| {
                     c.is_ascii_digit() || chinese_digit(c).is_some() || "个每本上下".contains(c)
@@ -1145,7 +1206,7 @@ impl Reader<'_, '_> {
     /// 十三五, 十四五 as periods (十三五期间), not as plan names (十三五规划).
     fn plan(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
-        if !line[at..].starts_with(|c| PLANS.iter().any(|(w, ..)| w.starts_with(c))) {
+        if !line[at..].starts_with(plan_could_start) {
             return None;
         }
         for (word, from, to) in PLANS {
@@ -1537,9 +1598,7 @@ impl Reader<'_, '_> {
     /// 近三年, 近10年来: the years up to the reference year.
     fn recent_years(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
-        let body = ["近", "最近", "过去"]
-            .iter()
-            .find(|w| starts(line, at, w))?;
+        let body = RECENT_YEARS.iter().find(|w| starts(line, at, w))?;
         let num_at = at + body.len();
         let (n, end) = number_at(line, num_at, 3)?;
         if !starts(line, end, "年") || starts(line, end, "年前") || n == 0 || n > 100 {
@@ -1559,6 +1618,81 @@ impl Reader<'_, '_> {
         });
         Some(self.finish(at, stop, value, Qualifier::None, "date_recent_years"))
     }
+}
+
+/// Halves of a year.
+const HALVES: [(&str, u32); 4] = [
+    ("上半年度", 1),
+    ("下半年度", 2),
+    ("上半年", 1),
+    ("下半年", 2),
+];
+/// Before a number of quarters or months from the start of the year:
+/// 前三季度, 首季度.
+const SO_FAR: [&str; 2] = ["前", "首"];
+/// Before the number of a quarter: 第三季度.
+const ORDINAL: char = '第';
+/// Before the number of a quarter: Q3.
+const QUARTER_LETTER: char = 'Q';
+/// Parts of a year, alone or after one: 年初, 2015年年底.
+const YEAR_PARTS: [(&str, Qualifier); 4] = [
+    ("年初", Qualifier::Start),
+    ("年中", Qualifier::Mid),
+    ("年底", Qualifier::End),
+    ("年末", Qualifier::End),
+];
+/// Parts of the month in context: 月初, 下旬.
+const MONTH_PARTS: [(&str, Qualifier); 7] = [
+    ("月初", Qualifier::Start),
+    ("月中", Qualifier::Mid),
+    ("月底", Qualifier::End),
+    ("月末", Qualifier::End),
+    ("上旬", Qualifier::Start),
+    ("中旬", Qualifier::Mid),
+    ("下旬", Qualifier::End),
+];
+
+/// Whether a period ([`Reader::period`]) can start with `c`: a number (of
+/// a quarter), or the first character of one of its words.
+fn period_could_start(c: char) -> bool {
+    static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| {
+        let ordinals = [ORDINAL, QUARTER_LETTER].map(String::from);
+        first_chars(
+            SO_FAR
+                .into_iter()
+                .chain(ordinals.iter().map(String::as_str))
+                .chain(HALVES.iter().map(|(w, _)| *w))
+                .chain(YEAR_PARTS.iter().map(|(w, _)| *w))
+                .chain(MONTH_PARTS.iter().map(|(w, _)| *w)),
+        )
+    });
+    number_could_start(c) || FIRST.binary_search(&c).is_ok()
+}
+
+/// The first characters of `words`, sorted for a binary search.
+fn first_chars<'w>(words: impl Iterator<Item = &'w str>) -> Vec<char> {
+    let mut first: Vec<char> = words.filter_map(|w| w.chars().next()).collect();
+    first.sort_unstable();
+    first.dedup();
+    first
+}
+
+/// The words before a number of recent years: 近三年, 最近五年, 过去十年.
+const RECENT_YEARS: [&str; 3] = ["近", "最近", "过去"];
+
+fn recent_years_could_start(c: char) -> bool {
+    static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| first_chars(RECENT_YEARS.into_iter()));
+    FIRST.binary_search(&c).is_ok()
+}
+
+fn plan_could_start(c: char) -> bool {
+    static FIRST: LazyLock<Vec<char>> =
+        LazyLock::new(|| first_chars(PLANS.iter().map(|(w, ..)| *w)));
+    FIRST.binary_search(&c).is_ok()
+}
+
+fn holiday_could_start(c: char) -> bool {
+    HOLIDAY_FIRST_CHARS.contains(&c)
 }
 
 /// A holiday word, its fixed month and day (none: the Spring Festival
@@ -1647,18 +1781,16 @@ const PLANS: [(&str, i32, i32); 5] = [
 /// one of these, and skip the forty comparisons.
 fn relative_could_start(c: char) -> bool {
     static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| {
-        let words = RELATIVE_YEARS
-            .iter()
-            .map(|(w, _)| *w)
-            .chain(PREVIOUS_YEARS.iter().map(|(w, _)| *w))
-            .chain(RELATIVE_MONTHS.iter().map(|(w, _)| *w))
-            .chain(WEEK_PREFIXES.iter().map(|(w, _)| *w))
-            .chain(RELATIVE_DAYS.iter().map(|(w, _)| *w))
-            .chain([NEXT_DAY]);
-        let mut first: Vec<char> = words.filter_map(|w| w.chars().next()).collect();
-        first.sort_unstable();
-        first.dedup();
-        first
+        first_chars(
+            RELATIVE_YEARS
+                .iter()
+                .map(|(w, _)| *w)
+                .chain(PREVIOUS_YEARS.iter().map(|(w, _)| *w))
+                .chain(RELATIVE_MONTHS.iter().map(|(w, _)| *w))
+                .chain(WEEK_PREFIXES.iter().map(|(w, _)| *w))
+                .chain(RELATIVE_DAYS.iter().map(|(w, _)| *w))
+                .chain([NEXT_DAY]),
+        )
     });
     FIRST.binary_search(&c).is_ok()
 }
@@ -1786,6 +1918,7 @@ fn month_follows(line: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn number_at_reads_digits_and_chinese_numerals_up_to_its_length() {
@@ -1805,6 +1938,184 @@ mod tests {
         ];
         for (text, max_chars, want) in cases {
             assert_eq!(number_at(text, 0, max_chars), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_word_of_a_reader_starts_with_a_character_its_guard_admits() {
+        for w in RECENT_YEARS {
+            assert!(w.starts_with(recent_years_could_start), "{w}");
+        }
+        for (w, ..) in PLANS {
+            assert!(w.starts_with(plan_could_start), "{w}");
+        }
+        for (w, ..) in HOLIDAYS {
+            assert!(w.starts_with(holiday_could_start), "{w}");
+        }
+        let period_words = HALVES
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(YEAR_PARTS.iter().map(|(w, _)| *w))
+            .chain(MONTH_PARTS.iter().map(|(w, _)| *w))
+            .chain(SO_FAR);
+        for w in period_words {
+            assert!(w.starts_with(period_could_start), "{w}");
+        }
+        for c in [ORDINAL, QUARTER_LETTER, '3', '三', '十'] {
+            assert!(period_could_start(c), "{c}");
+        }
+        assert!(year_could_start('同'));
+    }
+
+    #[test]
+    fn no_look_ahead_word_holds_a_clause_end() {
+        // Tense reads a window clause by clause: a word across two clauses
+        // would be missed.
+        for w in LOOK_AHEAD {
+            assert!(!w.contains(CLAUSE_ENDS), "{w}");
+        }
+        for c in SENTENCE_ENDS {
+            assert!(is_clause_end(c), "{c}");
+        }
+    }
+
+    /// Characters dates are made of, the first characters of every word
+    /// the readers know, clause ends, and some others.
+    fn date_alphabet() -> Vec<char> {
+        let mut words: Vec<&str> = vec![
+            "0123456789",
+            "〇零一二两三四五六七八九十廿卅百千万亿",
+            "年月日号份旬季度周天个星期半上中下初底末前后以来至今到同期间",
+            "，。；：！？、（）()-—－～~/.Q第首近最过去今明本这昨次翌当",
+            "截将于计划预计拟完建举春节国庆元旦劳动新除夕十三五规划时收官",
+            "晚凌晨午早傍夜白起开始召发布左右每约共内之连续亿美元人在的和",
+            "aZ ",
+        ];
+        words.extend(LOOK_AHEAD);
+        let mut chars: Vec<char> = words.iter().flat_map(|w| w.chars()).collect();
+        chars.sort_unstable();
+        chars.dedup();
+        chars
+    }
+
+    fn date_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(date_alphabet()), 0..24)
+            .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    /// The contexts a date may be read in.
+    fn contexts() -> Vec<DateContext> {
+        let mut contexts = Vec::new();
+        for reference in [None, Date::parse("2020-06-15")] {
+            for looks_ahead in [false, true] {
+                let mut ctx = DateContext::new(reference);
+                ctx.looks_ahead = looks_ahead;
+                contexts.push(ctx.clone());
+                ctx.last_year = Some(2018);
+                ctx.last_month = Some((Some(2018), 3));
+                ctx.last_day = Date::parse("2018-03-07");
+                ctx.sentence_year = Some(2019);
+                ctx.clause_year = Some(2017);
+                ctx.sentence_period = Some(Timex::Quarter(Some(2019), 2));
+                contexts.push(ctx);
+            }
+        }
+        contexts
+    }
+
+    /// [`Reader::date`] asking every reader at every position: the slow,
+    /// obviously right version of its guards.
+    fn date_asking_every_reader(r: &mut Reader, at: usize) -> Option<Found> {
+        let c = r.line[at..].chars().next()?;
+        if c == '截' && starts(r.line, at, "截至") {
+            return None;
+        }
+        r.relative(at)
+            .or_else(|| r.years_ago(at))
+            .or_else(|| r.recent_years(at))
+            .or_else(|| r.absolute(at))
+            .or_else(|| r.iso(at))
+            .or_else(|| r.month_day(at, None))
+            .or_else(|| r.lone_day(at))
+            .or_else(|| r.period(at, None, at))
+            .or_else(|| r.plan(at))
+            .or_else(|| r.holiday(at, None, at))
+    }
+
+    /// The window of the clause at `at`, as it was read before [`Tense`].
+    fn look_ahead_window(line: &str, at: usize) -> &str {
+        let start = line[..at]
+            .rfind(CLAUSE_ENDS)
+            .map_or(0, |i| i + '，'.len_utf8());
+        let mut end = at;
+        for _ in 0..2 {
+            match line[end..].find(CLAUSE_ENDS) {
+                Some(k) => {
+                    let stop = line[end + k..].chars().next().expect("found a char");
+                    end += k + stop.len_utf8();
+                    if matches!(stop, '。' | '！' | '？' | '；') {
+                        break;
+                    }
+                }
+                None => {
+                    end = line.len();
+                    break;
+                }
+            }
+        }
+        &line[start..end]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn guarded_readers_read_what_every_reader_reads(line in date_text()) {
+            for at in (0..line.len()).filter(|&k| line.is_char_boundary(k)) {
+                for ctx in contexts() {
+                    let (mut fast_ctx, mut slow_ctx) = (ctx.clone(), ctx);
+                    let fast = Reader { line: &line, ctx: &mut fast_ctx }.date(at);
+                    let slow = date_asking_every_reader(
+                        &mut Reader { line: &line, ctx: &mut slow_ctx },
+                        at,
+                    );
+                    let key = |f: Option<Found>| f.map(|f| (f.span, f.value, f.fact));
+                    prop_assert_eq!(key(fast), key(slow), "{} at {}", line, at);
+                    prop_assert_eq!(format!("{fast_ctx:?}"), format!("{slow_ctx:?}"));
+                }
+            }
+        }
+
+        #[test]
+        fn tense_reads_the_window_of_every_clause(line in date_text(), order in any::<u64>()) {
+            // Clause starts, as the scan meets them (in order), some skipped.
+            let mut starts = vec![0];
+            starts.extend(line.match_indices(CLAUSE_ENDS).map(|(k, c)| k + c.len()));
+            let mut tense = Tense::default();
+            for (n, at) in starts.into_iter().enumerate() {
+                if order >> (n % 64) & 1 == 1 {
+                    continue;
+                }
+                prop_assert_eq!(
+                    tense.looks_ahead(&line, at),
+                    looks_ahead(look_ahead_window(&line, at)),
+                    "{} at {}", line, at
+                );
+            }
+        }
+
+        #[test]
+        fn clause_ends_are_found_as_a_char_search_finds_them(line in date_text()) {
+            for at in (0..=line.len()).filter(|&k| line.is_char_boundary(k)) {
+                let want = line[at..]
+                    .find(CLAUSE_ENDS)
+                    .map(|k| (at + k, line[at + k..].chars().next().expect("a char")));
+                prop_assert_eq!(find_clause_end(&line, at), want);
+                let sentence = line[at..]
+                    .find(SENTENCE_ENDS)
+                    .map_or(line.len(), |k| at + k + '。'.len_utf8());
+                prop_assert_eq!(next_sentence_end(&line, at), sentence);
+            }
         }
     }
 

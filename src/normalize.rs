@@ -579,25 +579,39 @@ fn normalize_hanconv(original: &str) -> Normalized {
             spans.extend((at..cleaned.index).map(|i| (i, i + 1)));
         }
         let Some((c, at)) = cleaned.next() else { break };
-        let entry = table.lookup(c);
-        if entry & STARTS_PHRASE != 0 {
-            if let Some(after) = match_phrase(table, c, at, &cleaned, &mut text, &mut spans) {
-                cleaned = after;
-                continue;
-            }
-        }
-        let replacement = entry & !STARTS_PHRASE;
-        text.push(if replacement == 0 {
-            c
-        } else {
-            char::from_u32(replacement).expect("the table holds characters")
-        });
-        spans.push((at, at + 1));
+        cleaned = convert(table, c, at, cleaned, &mut text, &mut spans);
     }
     Normalized {
         text,
         map: OffsetMap::from_spans(spans, source_len),
     }
+}
+
+/// The general path: converts `c` (at original index `at`) or the phrase
+/// it starts, writes the result, and returns the cleaned text after it.
+#[inline]
+fn convert<'a>(
+    table: &T2sTable,
+    c: char,
+    at: u32,
+    rest: Cleaned<'a>,
+    text: &mut String,
+    spans: &mut Vec<(u32, u32)>,
+) -> Cleaned<'a> {
+    let entry = table.lookup(c);
+    if entry & STARTS_PHRASE != 0 {
+        if let Some(after) = match_phrase(table, c, at, &rest, text, spans) {
+            return after;
+        }
+    }
+    let replacement = entry & !STARTS_PHRASE;
+    text.push(if replacement == 0 {
+        c
+    } else {
+        char::from_u32(replacement).expect("the table holds characters")
+    });
+    spans.push((at, at + 1));
+    rest
 }
 
 /// Converts the longest phrase starting with `first` (at original index
@@ -1022,20 +1036,7 @@ mod tests {
         let mut spans = Vec::new();
         let mut cleaned = Cleaned::new(original);
         while let Some((c, at)) = cleaned.next() {
-            let entry = table.lookup(c);
-            if entry & STARTS_PHRASE != 0 {
-                if let Some(after) = match_phrase(table, c, at, &cleaned, &mut text, &mut spans) {
-                    cleaned = after;
-                    continue;
-                }
-            }
-            let replacement = entry & !STARTS_PHRASE;
-            text.push(
-                char::from_u32(replacement)
-                    .filter(|_| replacement != 0)
-                    .unwrap_or(c),
-            );
-            spans.push((at, at + 1));
+            cleaned = convert(table, c, at, cleaned, &mut text, &mut spans);
         }
         Normalized {
             text,

@@ -523,6 +523,14 @@ fn is_ideograph_lead(byte: u8) -> bool {
     (0xE4..=0xE9).contains(&byte)
 }
 
+/// Whitespace inside a line not yet followed by a visible character:
+/// its half-width cells and its characters.
+#[derive(Default)]
+struct Gap {
+    cells: usize,
+    chars: usize,
+}
+
 /// What one pass over a raw line (leading whitespace included) finds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Measures {
@@ -552,13 +560,41 @@ impl Measures {
     ///
     /// Most of a Chinese text is runs of ideographs, so those are counted
     /// straight from their lead bytes; only the rest is decoded.
+    /// Counts one more character `c` of the line. Whitespace after the
+    /// indent waits in `gap` until a visible character follows: trailing
+    /// whitespace counts for nothing.
+    #[inline]
+    fn count(&mut self, c: char, gap: &mut Gap) {
+        self.raw_chars += 1;
+        let width = if c.is_ascii() { 1 } else { 2 };
+        if c.is_whitespace() {
+            if self.char_count == 0 {
+                self.lead_chars += 1;
+                self.indent += match c {
+                    '\t' => 4,
+                    '\u{3000}' => 2,
+                    _ => 1,
+                };
+            } else {
+                gap.cells += width;
+                gap.chars += 1;
+            }
+            return;
+        }
+        self.half_cells += gap.cells + width;
+        self.char_count += gap.chars + 1;
+        self.visible += 1;
+        *gap = Gap::default();
+        self.bare &= !is_clause_punctuation(c);
+    }
+
     fn of_first_line(text: &str) -> Measures {
         let bytes = text.as_bytes();
         let mut m = Measures {
             bare: true,
             ..Measures::default()
         };
-        let (mut gap_cells, mut gap_chars) = (0usize, 0usize);
+        let mut gap = Gap::default();
         let mut i = 0;
         while i < bytes.len() {
             if is_ideograph_lead(bytes[i]) {
@@ -567,11 +603,12 @@ impl Measures {
                     i += 3;
                     run += 1;
                 }
+                // What `count` does for each of them, for the whole run.
                 m.raw_chars += run;
-                m.half_cells += gap_cells + 2 * run;
-                m.char_count += gap_chars + run;
+                m.half_cells += gap.cells + 2 * run;
+                m.char_count += gap.chars + run;
                 m.visible += run;
-                (gap_cells, gap_chars) = (0, 0);
+                gap = Gap::default();
                 continue;
             }
             let c = match bytes[i..] {
@@ -595,27 +632,7 @@ impl Measures {
                     c
                 }
             };
-            m.raw_chars += 1;
-            let width = if c.is_ascii() { 1 } else { 2 };
-            if c.is_whitespace() {
-                if m.char_count == 0 {
-                    m.lead_chars += 1;
-                    m.indent += match c {
-                        '\t' => 4,
-                        '\u{3000}' => 2,
-                        _ => 1,
-                    };
-                } else {
-                    gap_cells += width;
-                    gap_chars += 1;
-                }
-                continue;
-            }
-            m.half_cells += gap_cells + width;
-            m.char_count += gap_chars + 1;
-            m.visible += 1;
-            (gap_cells, gap_chars) = (0, 0);
-            m.bare &= !is_clause_punctuation(c);
+            m.count(c, &mut gap);
         }
         m.len = i;
         m
@@ -1812,29 +1829,9 @@ mod tests {
             bare: true,
             ..Measures::default()
         };
-        let (mut gap_cells, mut gap_chars) = (0usize, 0usize);
+        let mut gap = Gap::default();
         for c in raw.chars() {
-            m.raw_chars += 1;
-            let width = if c.is_ascii() { 1 } else { 2 };
-            if c.is_whitespace() {
-                if m.char_count == 0 {
-                    m.lead_chars += 1;
-                    m.indent += match c {
-                        '\t' => 4,
-                        '\u{3000}' => 2,
-                        _ => 1,
-                    };
-                } else {
-                    gap_cells += width;
-                    gap_chars += 1;
-                }
-                continue;
-            }
-            m.half_cells += gap_cells + width;
-            m.char_count += gap_chars + 1;
-            m.visible += 1;
-            (gap_cells, gap_chars) = (0, 0);
-            m.bare &= !is_clause_punctuation(c);
+            m.count(c, &mut gap);
         }
         m
     }

@@ -360,7 +360,12 @@ fn looks_like_page_marker(s: &str) -> bool {
     } else {
         s.into()
     };
-    let t = &*t;
+    is_page_marker(&t)
+}
+
+/// Whether `t`, a line with its whitespace removed, is written as a page
+/// marker.
+fn is_page_marker(t: &str) -> bool {
     let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
     let numerals = |x: &str| {
         !x.is_empty()
@@ -1875,43 +1880,15 @@ mod tests {
         }
     }
 
-    /// [`looks_like_page_marker`] before its shortcuts: every line copied
-    /// and tried against every shape.
+    /// [`looks_like_page_marker`] before its shortcuts (the early
+    /// rejections, the copy spared): every short line copied and given to
+    /// the marker grammar.
     fn looks_like_page_marker_slowly(s: &str) -> bool {
         if s.chars().filter(|c| !c.is_whitespace()).count() > 12 {
             return false;
         }
         let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
-        let numerals = |x: &str| {
-            !x.is_empty()
-                && x.chars()
-                    .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
-        };
-        if digits(&t) {
-            return t.len() <= 4;
-        }
-        if let Some((a, b)) = t.split_once('/') {
-            return digits(a) && digits(b) && a.len() <= 3 && b.len() <= 3;
-        }
-        for dash in ['-', '—', '·'] {
-            if let Some(inner) = t.strip_prefix(dash).and_then(|x| x.strip_suffix(dash)) {
-                let inner = inner.trim_matches(dash);
-                return digits(inner) && inner.len() <= 3;
-            }
-        }
-        if let Some(inner) = t.strip_prefix('第') {
-            if let Some(number) = inner
-                .strip_suffix('版')
-                .or_else(|| inner.strip_suffix('页'))
-            {
-                return numerals(number);
-            }
-        }
-        let mut it = t.chars();
-        let letter = it.next().is_some_and(|c| c.is_ascii_uppercase());
-        let rest: String = it.collect();
-        letter && digits(rest.trim_end_matches('版')) && rest.len() <= 4
+        is_page_marker(&t)
     }
 
     #[test]

@@ -296,6 +296,8 @@ struct WindowState {
     documents: usize,
     bytes: usize,
     closed: bool,
+    /// The size of the document the reader waits to bring in, if it waits.
+    reader_waits_for: Option<usize>,
 }
 
 impl Window {
@@ -314,16 +316,20 @@ impl Window {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether a document of `bytes` fits while at most `documents` are in.
+    fn fits(&self, state: &WindowState, bytes: usize, documents: usize) -> bool {
+        state.documents == 0
+            || (state.documents < documents && state.bytes.saturating_add(bytes) <= self.most_bytes)
+    }
+
     /// Waits for room for a document of `bytes`; false once closed.
     fn enter(&self, bytes: usize) -> bool {
         let mut state = self.lock();
-        while !state.closed
-            && state.documents > 0
-            && (state.documents >= self.most_documents
-                || state.bytes.saturating_add(bytes) > self.most_bytes)
-        {
+        while !state.closed && !self.fits(&state, bytes, self.most_documents) {
+            state.reader_waits_for = Some(bytes);
             state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
+        state.reader_waits_for = None;
         if state.closed {
             return false;
         }
@@ -332,11 +338,21 @@ impl Window {
         true
     }
 
+    /// A document has reached the sink. A waiting reader is woken once the
+    /// window has half emptied, not at every document: it then refills the
+    /// window in one go, and a full window costs one wake-up per half
+    /// window rather than one per document.
     fn leave(&self, bytes: usize) {
         let mut state = self.lock();
         state.documents -= 1;
         state.bytes -= bytes;
-        self.changed.notify_all();
+        let wake = state
+            .reader_waits_for
+            .is_some_and(|wanted| self.fits(&state, wanted, self.most_documents.div_ceil(2)));
+        drop(state);
+        if wake {
+            self.changed.notify_all();
+        }
     }
 
     fn is_closed(&self) -> bool {
@@ -614,6 +630,55 @@ mod tests {
                 "{threads} {documents}"
             );
         }
+    }
+
+    #[test]
+    fn a_waiting_reader_is_woken_once_the_window_has_half_emptied() {
+        let window = Arc::new(Window::new(4, 1 << 20));
+        for _ in 0..4 {
+            assert!(window.enter(10));
+        }
+        let entered = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (window, entered) = (Arc::clone(&window), Arc::clone(&entered));
+            std::thread::spawn(move || {
+                assert!(window.enter(10));
+                entered.store(true, Ordering::SeqCst);
+            })
+        };
+        while window.lock().reader_waits_for.is_none() {
+            std::thread::yield_now();
+        }
+        // Three and then two documents in: the reader is not woken (a wake
+        // would find room and let it in).
+        window.leave(10);
+        window.leave(10);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!entered.load(Ordering::SeqCst));
+        assert_eq!(window.lock().reader_waits_for, Some(10));
+        // One document in, fewer than half: the reader comes in.
+        window.leave(10);
+        reader.join().unwrap();
+        assert!(entered.load(Ordering::SeqCst));
+        let state = window.lock();
+        assert_eq!((state.documents, state.bytes), (2, 20));
+        assert_eq!(state.reader_waits_for, None);
+    }
+
+    #[test]
+    fn a_document_larger_than_the_window_waits_for_an_empty_one() {
+        let window = Arc::new(Window::new(4, 100));
+        assert!(window.enter(60));
+        let reader = {
+            let window = Arc::clone(&window);
+            std::thread::spawn(move || window.enter(500))
+        };
+        while window.lock().reader_waits_for.is_none() {
+            std::thread::yield_now();
+        }
+        window.leave(60);
+        assert!(reader.join().unwrap());
+        assert_eq!(window.lock().bytes, 500);
     }
 
     #[test]

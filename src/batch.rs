@@ -208,13 +208,50 @@ pub struct Processed {
 }
 
 impl Processed {
-    fn render(&mut self, render: Render) {
+    fn render(&mut self, render: Render, spares: &mut Spares) {
         if render.csv {
-            self.csv = output::csv_rows(&self.facts);
+            let mut csv = spares.buffer();
+            output::csv_rows_into(&self.facts, &mut csv);
+            self.csv = csv;
         }
         if render.jsonl {
-            self.jsonl = output::json_lines(&self.facts);
+            let mut jsonl = spares.buffer();
+            output::json_lines_into(&self.facts, &mut jsonl);
+            self.jsonl = jsonl;
         }
+    }
+}
+
+/// What a worker gets back of the documents it made once the sink is done
+/// with them: their output buffers, to format the next documents into,
+/// and the rest, to free. Freed on the thread that allocated it, memory
+/// goes back to that thread's arena without taking another thread's lock,
+/// and the sink, which runs alone, does not spend its time freeing.
+#[derive(Default)]
+struct Spares {
+    buffers: Vec<Vec<u8>>,
+}
+
+impl Spares {
+    /// Buffers kept: two documents' worth.
+    const KEPT: usize = 4;
+    /// A buffer larger than this (a huge document's) is freed, not kept.
+    const LARGEST: usize = 4 << 20;
+
+    fn take_back(&mut self, spent: Processed) {
+        for mut buffer in [spent.csv, spent.jsonl] {
+            if buffer.capacity() > 0
+                && buffer.capacity() <= Self::LARGEST
+                && self.buffers.len() < Self::KEPT
+            {
+                buffer.clear();
+                self.buffers.push(buffer);
+            }
+        }
+    }
+
+    fn buffer(&mut self) -> Vec<u8> {
+        self.buffers.pop().unwrap_or_default()
     }
 }
 
@@ -384,7 +421,9 @@ pub fn run(
     ));
     let (work_sender, work) = mpsc::channel::<(usize, Item)>();
     let work = Mutex::new(work);
-    let (done_sender, done) = mpsc::channel::<(usize, Processed)>();
+    let (done_sender, done) = mpsc::channel::<(usize, usize, Processed)>();
+    // The sink hands each document back to the worker that made it.
+    let mut give_back = Vec::with_capacity(options.threads.max(1));
 
     // The reader is not joined: it may be blocked reading stdin when the run
     // stops (a closed pipe, Ctrl-C), and must not hold the run up.
@@ -410,13 +449,19 @@ pub fn run(
 
     let mut report = Report::default();
     let outcome = std::thread::scope(|scope| -> io::Result<()> {
-        for _ in 0..options.threads.max(1) {
+        for worker_index in 0..options.threads.max(1) {
             let done_sender = done_sender.clone();
+            let (spent_sender, spent) = mpsc::channel::<Processed>();
+            give_back.push(spent_sender);
             let (work, cancel, pipeline) = (&work, &cancel, &options.pipeline);
             let render = options.render;
             let window = &window;
             let worker = std::thread::Builder::new().name("zhfacts-worker".into());
+            let mut spares = Spares::default();
             worker.spawn_scoped(scope, move || loop {
+                for spent in spent.try_iter() {
+                    spares.take_back(spent);
+                }
                 // Waits in short steps: the reader may be blocked on stdin
                 // when the run stops, and must not keep the workers.
                 let next = work
@@ -432,8 +477,11 @@ pub fn run(
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 };
                 let mut processed = process(pipeline, item);
-                processed.render(render);
-                if done_sender.send((sequence, processed)).is_err() {
+                processed.render(render, &mut spares);
+                if done_sender
+                    .send((sequence, worker_index, processed))
+                    .is_err()
+                {
                     break;
                 }
             })?;
@@ -443,9 +491,9 @@ pub fn run(
         let _close = CloseOnDrop(&window);
         let mut waiting = BTreeMap::new();
         let mut next = 0usize;
-        for (sequence, processed) in &done {
-            waiting.insert(sequence, processed);
-            while let Some(processed) = waiting.remove(&next) {
+        for (sequence, worker, processed) in &done {
+            waiting.insert(sequence, (worker, processed));
+            while let Some((worker, processed)) = waiting.remove(&next) {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(interrupted());
                 }
@@ -457,6 +505,9 @@ pub fn run(
                     documents: report.documents_seen,
                     bytes: report.input_bytes,
                 });
+                // A worker that has stopped cannot take it back: then it is
+                // freed here.
+                let _ = give_back[worker].send(processed);
             }
         }
         if cancel.load(Ordering::Relaxed) {

@@ -89,12 +89,19 @@ pub fn fact_json(fact: &Fact) -> String {
 /// sized for them at once (growing a large buffer step by step copies it
 /// again at each step).
 pub fn json_lines(facts: &[Fact]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(facts.iter().map(json_line_capacity).sum());
+    let mut out = Vec::new();
+    json_lines_into(facts, &mut out);
+    out
+}
+
+/// [`json_lines`] appended to `out`, which a caller formatting document
+/// after document reuses rather than allocating a buffer each time.
+pub fn json_lines_into(facts: &[Fact], out: &mut Vec<u8>) {
+    out.reserve(facts.iter().map(json_line_capacity).sum());
     for fact in facts {
-        write_fact_json(&mut out, fact);
+        write_fact_json(out, fact);
         out.push(b'\n');
     }
-    out
 }
 
 /// The most a fact's JSON line takes besides its strings: keys and
@@ -433,11 +440,17 @@ impl<W: Write> CsvWriter<W> {
 /// The CSV rows of `facts`, without the header: made where they are
 /// wanted (a worker thread) and written with [`CsvWriter::write_rows`].
 pub fn csv_rows(facts: &[Fact]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(facts.iter().map(csv_row_capacity).sum());
-    for fact in facts {
-        write_fact_csv(&mut out, fact);
-    }
+    let mut out = Vec::new();
+    csv_rows_into(facts, &mut out);
     out
+}
+
+/// [`csv_rows`] appended to `out` (see [`json_lines_into`]).
+pub fn csv_rows_into(facts: &[Fact], out: &mut Vec<u8>) {
+    out.reserve(facts.iter().map(csv_row_capacity).sum());
+    for fact in facts {
+        write_fact_csv(out, fact);
+    }
 }
 
 /// The most a fact's CSV row takes besides its strings: fifteen commas

@@ -733,6 +733,32 @@ mod tests {
     }
 
     #[test]
+    fn spares_keep_a_few_cleared_buffers_and_free_huge_ones() {
+        let spent = |csv: Vec<u8>, jsonl: Vec<u8>| Processed {
+            csv,
+            jsonl,
+            ..failed(input::Failure {
+                document: "d".into(),
+                reason: "r".into(),
+                bytes: 0,
+            })
+        };
+        let mut spares = Spares::default();
+        assert_eq!(spares.buffer().capacity(), 0, "none yet: a new one");
+        spares.take_back(spent(b"a,b\r\n".to_vec(), Vec::new()));
+        assert_eq!(spares.buffers.len(), 1, "an unallocated buffer is not kept");
+        let reused = spares.buffer();
+        assert!(reused.is_empty() && reused.capacity() >= 5);
+        spares.take_back(spent(vec![0; Spares::LARGEST + 1], vec![1; 8]));
+        assert_eq!(spares.buffers.len(), 1, "the huge one is freed");
+        for _ in 0..4 {
+            spares.take_back(spent(vec![2; 8], vec![3; 8]));
+        }
+        assert_eq!(spares.buffers.len(), Spares::KEPT);
+        assert!(spares.buffers.iter().all(Vec::is_empty));
+    }
+
+    #[test]
     fn a_cancelled_run_is_interrupted() {
         let dir = tempfile::tempdir().unwrap();
         let sources = [jsonl_source(

@@ -77,8 +77,24 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
             });
         }
     }
-    found.sort_by_key(|f| (f.paragraph.start, f.span.start, f.span.end));
-    finish(doc, found)
+    finish(doc, in_text_order(found))
+}
+
+/// `found` sorted by place in the text, ties kept in the order found. A
+/// fact is large: their places are sorted, and each is moved once.
+fn in_text_order(found: Vec<Found>) -> Vec<Found> {
+    let mut order: Vec<(usize, usize, usize, usize)> = found
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.paragraph.start, f.span.start, f.span.end, i))
+        .collect();
+    // The index last makes every key distinct: unstable is stable here.
+    order.sort_unstable();
+    let mut slots: Vec<Option<Found>> = found.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .map(|(.., i)| slots[i].take().expect("each index is in the order once"))
+        .collect()
 }
 
 /// `元` written without 人民币: the local currency of the article.
@@ -147,24 +163,46 @@ fn count_words(text: &str, words: &regex::Regex) -> usize {
     words.find_iter(text).count()
 }
 
-/// The currency of a bare 元 in the whole article: HKD or TWD in articles
-/// about Hong Kong or Taiwan, else CNY.
-fn local_yuan(text: &str) -> &'static str {
+/// What an article says of the currency of its bare 元.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LocalYuan {
+    /// HKD or TWD in articles about Hong Kong or Taiwan, else CNY.
+    article: &'static str,
+    /// Whether the article names Hong Kong or Taiwan at all. When it does
+    /// not, no sentence of it does, and each is the article's (CNY): its
+    /// sentences need not be searched.
+    names_hong_kong_or_taiwan: bool,
+}
+
+/// The currency of a bare 元 in the whole article.
+fn local_yuan(text: &str) -> LocalYuan {
     let hong_kong = count_words(text, &HONG_KONG_RE);
     let taiwan = count_words(text, &TAIWAN_RE);
     let mainland = count_words(text, &MAINLAND_RE);
-    if hong_kong >= 3 && hong_kong > taiwan * 2 && hong_kong > mainland {
+    let article = if hong_kong >= 3 && hong_kong > taiwan * 2 && hong_kong > mainland {
         "HKD"
     } else if taiwan >= 3 && taiwan > hong_kong * 2 && taiwan > mainland {
         "TWD"
     } else {
         "CNY"
+    };
+    LocalYuan {
+        article,
+        names_hong_kong_or_taiwan: hong_kong + taiwan > 0,
     }
 }
 
 /// The currency of a bare 元 in one sentence: its own place if it names
 /// one, else the article's.
-fn sentence_yuan(sentence: &str, article: &'static str) -> &'static str {
+fn sentence_yuan(sentence: &str, article: LocalYuan) -> &'static str {
+    if !article.names_hong_kong_or_taiwan {
+        return article.article;
+    }
+    every_sentence_yuan(sentence, article.article)
+}
+
+/// [`sentence_yuan`] without its shortcut: the sentence's words counted.
+fn every_sentence_yuan(sentence: &str, article: &'static str) -> &'static str {
     let hong_kong = count_words(sentence, &HONG_KONG_RE);
     let taiwan = count_words(sentence, &TAIWAN_RE);
     if hong_kong > taiwan {
@@ -237,4 +275,102 @@ fn finish(doc: &Document, found: Vec<Found>) -> Vec<Fact> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn numbered_fact(index: usize) -> Fact {
+        Fact {
+            doc: String::new(),
+            index,
+            kind: Kind::Money,
+            text: String::new(),
+            value: None,
+            value_max: None,
+            unit: String::new(),
+            date: String::new(),
+            qualifier: Qualifier::None,
+            per: String::new(),
+            change: Default::default(),
+            metric: String::new(),
+            sentence: String::new(),
+            start: 0,
+            end: 0,
+            rule: String::new(),
+        }
+    }
+
+    /// Text made of place words of every list and a few other characters.
+    fn place_text() -> impl Strategy<Value = String> {
+        let pieces: Vec<&'static str> = HONG_KONG
+            .iter()
+            .chain(TAIWAN)
+            .chain(MAINLAND)
+            .copied()
+            .chain(["港", "台", "元", "，", "。", "投资", "8亿元"])
+            .collect();
+        prop::collection::vec(prop::sample::select(pieces), 0..24).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn the_shortcut_gives_every_sentence_its_counted_currency(
+            text in place_text(),
+            a in 0usize..200,
+            b in 0usize..200,
+        ) {
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let (a, b) = (bounds[a % bounds.len()], bounds[b % bounds.len()]);
+            let sentence = &text[a.min(b)..a.max(b)];
+            let article = local_yuan(&text);
+            prop_assert_eq!(
+                sentence_yuan(sentence, article),
+                every_sentence_yuan(sentence, article.article)
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn facts_are_put_in_text_order_as_a_stable_sort_would(
+            places in prop::collection::vec((0usize..3, 0usize..4, 0usize..3), 0..40),
+        ) {
+            let found: Vec<Found> = places
+                .iter()
+                .enumerate()
+                .map(|(i, &(paragraph, start, length))| Found {
+                    span: start..start + length,
+                    sentence: 0..0,
+                    paragraph: paragraph * 10..paragraph * 10 + 9,
+                    fact: numbered_fact(i),
+                })
+                .collect();
+            let mut expected: Vec<(usize, Range<usize>, usize)> = found
+                .iter()
+                .map(|f| (f.paragraph.start, f.span.clone(), f.fact.index))
+                .collect();
+            expected.sort_by_key(|(paragraph, span, _)| (*paragraph, span.start, span.end));
+            let sorted: Vec<(usize, Range<usize>, usize)> = in_text_order(found)
+                .into_iter()
+                .map(|f| (f.paragraph.start, f.span, f.fact.index))
+                .collect();
+            prop_assert_eq!(sorted, expected);
+        }
+    }
+
+    #[test]
+    fn a_sentence_naming_hong_kong_keeps_its_dollars() {
+        let text = "全国投资8亿元。香港投资5亿元。";
+        let article = local_yuan(text);
+        assert_eq!(article.article, "CNY");
+        assert!(article.names_hong_kong_or_taiwan);
+        assert_eq!(sentence_yuan("香港投资5亿元。", article), "HKD");
+        assert_eq!(sentence_yuan("全国投资8亿元。", article), "CNY");
+        let mainland = local_yuan("全国投资8亿元。");
+        assert!(!mainland.names_hong_kong_or_taiwan);
+        assert_eq!(sentence_yuan("全国投资8亿元。", mainland), "CNY");
+    }
 }

@@ -147,22 +147,119 @@ impl Pipeline {
 /// (`（2020-12-10）`) or in a wire formula (`本报北京2020年12月9日电`). A
 /// year in a headline joined to a month in the body is no dateline.
 fn dateline(text: &str) -> Option<Date> {
-    text.lines().take(6).find_map(|line| {
-        let mut ctx = extract::date::DateContext::new(None);
-        extract::date::scan(line, &mut ctx)
-            .into_iter()
-            .find_map(|f| {
-                let full = matches!(f.rule, "date_full" | "date_numeric");
-                let short_line = line.chars().count() <= 30;
-                let before = &line[..f.span.start];
-                let after = &line[f.span.end..];
-                let bracketed = before.ends_with(['（', '(']) && after.starts_with(['）', ')']);
-                let wire = before.starts_with("本报")
-                    || before.contains("电讯")
-                    || after.starts_with("电");
-                (full && (short_line || bracketed || wire))
-                    .then(|| Date::parse(&f.date))
-                    .flatten()
-            })
-    })
+    text.lines()
+        .take(6)
+        .filter(|line| may_hold_full_date(line))
+        .find_map(dateline_in)
+}
+
+/// Whether `line` may hold a full date: one written out (年…月…日) has a
+/// 月, one in figures (2020-12-10) has ASCII digits. The date reader is
+/// not asked about the other lines (a headline, a byline).
+fn may_hold_full_date(line: &str) -> bool {
+    line.contains('月') || line.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// The dateline in one line, if it holds one.
+fn dateline_in(line: &str) -> Option<Date> {
+    let mut ctx = extract::date::DateContext::new(None);
+    extract::date::scan(line, &mut ctx)
+        .into_iter()
+        .find_map(|f| {
+            let full = matches!(f.rule, "date_full" | "date_numeric");
+            let short_line = line.chars().count() <= 30;
+            let before = &line[..f.span.start];
+            let after = &line[f.span.end..];
+            let bracketed = before.ends_with(['（', '(']) && after.starts_with(['）', ')']);
+            let wire =
+                before.starts_with("本报") || before.contains("电讯") || after.starts_with("电");
+            (full && (short_line || bracketed || wire))
+                .then(|| Date::parse(&f.date))
+                .flatten()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines made of date words, numerals of every kind and punctuation,
+    /// and lines built around a date in any of its forms.
+    fn dateish_line() -> impl Strategy<Value = String> {
+        let pieces = vec![
+            "2020",
+            "12",
+            "9",
+            "二〇二〇",
+            "十二",
+            "九",
+            "年",
+            "月",
+            "日",
+            "号",
+            "-",
+            "/",
+            ".",
+            "（",
+            "）",
+            "本报",
+            "北京",
+            "电",
+            "星期四",
+            "同年",
+            "今年",
+            "上旬",
+            " ",
+            "，",
+        ];
+        let loose =
+            prop::collection::vec(prop::sample::select(pieces), 0..12).prop_map(|p| p.concat());
+        let around_a_date = (
+            prop::sample::select(vec!["", "本报北京", "（", "(", "新华社电讯 ", "标题"]),
+            prop::sample::select(vec!["2020", "二〇二〇", "19", "2019", "1999"]),
+            prop::sample::select(vec![
+                ("年", "月", "日"),
+                ("-", "-", ""),
+                ("/", "/", ""),
+                (".", ".", ""),
+                ("年", "月", "号"),
+            ]),
+            prop::sample::select(vec!["12", "9", "十二", "1", "13"]),
+            prop::sample::select(vec!["10", "9", "十", "31", "3"]),
+            prop::sample::select(vec![
+                "",
+                "电",
+                "）",
+                ")",
+                " 星期四",
+                "，这是一个很长很长很长很长很长很长很长的句子。",
+            ]),
+        )
+            .prop_map(|(before, year, (y, m, d), month, day, after)| {
+                format!("{before}{year}{y}{month}{m}{day}{d}{after}")
+            });
+        prop_oneof![loose, around_a_date]
+    }
+
+    proptest! {
+        #[test]
+        fn every_line_with_a_dateline_may_hold_a_full_date(line in dateish_line()) {
+            if dateline_in(&line).is_some() {
+                prop_assert!(may_hold_full_date(&line), "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn finds_datelines_and_passes_over_lines_without_a_full_date() {
+        assert_eq!(
+            dateline("标题\n2020年12月10日 星期四\n正文"),
+            Date::parse("2020-12-10")
+        );
+        assert_eq!(dateline("标题\n（2020-12-10）"), Date::parse("2020-12-10"));
+        assert!(!may_hold_full_date("本报记者 张三"));
+        assert!(may_hold_full_date("二〇二〇年十二月十日"));
+        assert_eq!(dateline("本报记者 张三\n十二月十日"), None);
+    }
 }

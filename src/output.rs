@@ -274,7 +274,7 @@ fn needs_json_escape(word: u64) -> bool {
 ///
 /// The longest is 31 bytes: a sign and 29 digits with a point, or a sign,
 /// `0.` and 28 places.
-struct NumberText {
+pub(crate) struct NumberText {
     bytes: [u8; 40],
     /// The text is `bytes[start..end]`.
     start: usize,
@@ -283,13 +283,13 @@ struct NumberText {
 
 impl NumberText {
     /// An integer's digits.
-    fn integer(n: usize) -> Self {
+    pub(crate) fn integer(n: usize) -> Self {
         Self::digits(n as u128)
     }
 
     /// A decimal as [`Decimal`]'s `Display` writes it once normalized: no
     /// exponent, no trailing zeros, `0.005` below one, `-` if negative.
-    fn decimal(value: Decimal) -> Self {
+    pub(crate) fn decimal(value: Decimal) -> Self {
         let mantissa = value.mantissa();
         if mantissa == 0 {
             // `0`, whatever its scale and sign, as `normalize` makes it.
@@ -374,6 +374,10 @@ impl NumberText {
 
     fn as_bytes(&self) -> &[u8] {
         &self.bytes[self.start..self.end]
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).expect("digits, sign and point are ASCII")
     }
 }
 
@@ -640,14 +644,14 @@ fn has_csv_special(word: u64) -> bool {
 /// the lowest such byte: not zero if and only if one is below `n`. If none
 /// is, no byte borrows and no high bit survives; if one is, the lowest
 /// such byte gets no borrow from below and keeps its high bit.
-fn bytes_below(word: u64, n: u8) -> u64 {
+pub(crate) fn bytes_below(word: u64, n: u8) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH_BITS
 }
 
 /// Like [`bytes_below`], for the bytes of `word` equal to `byte`.
-fn bytes_equal(word: u64, byte: u8) -> u64 {
+pub(crate) fn bytes_equal(word: u64, byte: u8) -> u64 {
     bytes_below(word ^ (0x0101_0101_0101_0101 * u64::from(byte)), 1)
 }
 

@@ -57,8 +57,9 @@
 use crate::batch::Processed;
 use crate::check::{CheckReport, Shown};
 use crate::document::{Fact, Kind};
-use crate::output::plain_decimal;
-use std::collections::{BTreeMap, HashMap};
+use crate::output::NumberText;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
@@ -87,8 +88,8 @@ pub struct ReviewWriter<S: Read + Write + Seek> {
     summary: Summary,
     rules: Interner,
     units: Interner,
-    qualifiers: Interner,
-    changes: Interner,
+    qualifiers: EnumInterner,
+    changes: EnumInterner,
 }
 
 impl<S: Read + Write + Seek> ReviewWriter<S> {
@@ -104,8 +105,8 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
             },
             rules: Interner::default(),
             units: Interner::default(),
-            qualifiers: Interner::default(),
-            changes: Interner::default(),
+            qualifiers: EnumInterner::default(),
+            changes: EnumInterner::default(),
         }
     }
 
@@ -199,35 +200,44 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
     /// change index the page's tables.
     fn fact_json(&mut self, out: &mut String, fact: &Fact, rule: usize) {
         let unit = self.units.index(&fact.unit);
-        let qualifier = self.qualifiers.index(fact.qualifier.as_str());
-        let change = self.changes.index(fact.change.as_str());
-        let _ = write!(
-            out,
-            "[{},{},{},{rule},{unit}",
-            kind_index(fact.kind),
-            fact.start,
-            fact.end
-        );
-        let number = |d: Option<rust_decimal::Decimal>| d.map(plain_decimal).unwrap_or_default();
+        let qualifier = self
+            .qualifiers
+            .index(fact.qualifier as usize, fact.qualifier.as_str());
+        let change = self
+            .changes
+            .index(fact.change as usize, fact.change.as_str());
+        // Numbers are formatted on the stack, not through `fmt`: this runs
+        // for every fact on the one thread that writes the output.
+        let integer = |out: &mut String, n: usize| out.push_str(NumberText::integer(n).as_str());
+        out.push('[');
+        for (i, n) in [kind_index(fact.kind), fact.start, fact.end, rule, unit]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push(',');
+            }
+            integer(out, n);
+        }
+        let number = |d: Option<rust_decimal::Decimal>| d.map(NumberText::decimal);
+        let (value, value_max) = (number(fact.value), number(fact.value_max));
         let mut keep = out.len();
         let mut field = |out: &mut String, text: &str, code: Option<usize>| {
             out.push(',');
             match code {
-                Some(code) => {
-                    let _ = write!(out, "{code}");
-                }
+                Some(code) => integer(out, code),
                 None => json_string(out, text),
             }
             if !text.is_empty() {
                 keep = out.len();
             }
         };
-        field(out, &number(fact.value), None);
+        field(out, value.as_ref().map_or("", NumberText::as_str), None);
         field(out, &fact.date, None);
         field(out, &fact.metric, None);
         field(out, fact.qualifier.as_str(), Some(qualifier));
         field(out, fact.change.as_str(), Some(change));
-        field(out, &number(fact.value_max), None);
+        field(out, value_max.as_ref().map_or("", NumberText::as_str), None);
         field(out, &fact.per, None);
         out.truncate(keep);
         out.push(']');
@@ -250,9 +260,9 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
         tail.push_str(",\"units\":");
         json_list(&mut tail, &self.units.names);
         tail.push_str(",\"qualifiers\":");
-        json_list(&mut tail, &self.qualifiers.names);
+        json_list(&mut tail, &self.qualifiers.names.names);
         tail.push_str(",\"changes\":");
-        json_list(&mut tail, &self.changes.names);
+        json_list(&mut tail, &self.changes.names.names);
         tail.push_str("}</script>\n<script>");
         tail.push_str(SCRIPT);
         tail.push_str("</script>\n</body>\n</html>\n");
@@ -283,7 +293,9 @@ fn kind_index(kind: Kind) -> usize {
 #[derive(Default)]
 struct Interner {
     names: Vec<String>,
-    index: HashMap<String, usize>,
+    /// Looked up four times a fact, with short keys: FxHash, not SipHash
+    /// (the names come from our rules, not from an adversary).
+    index: FxHashMap<String, usize>,
 }
 
 impl Interner {
@@ -294,6 +306,31 @@ impl Interner {
         self.names.push(name.to_string());
         self.index.insert(name.to_string(), self.names.len() - 1);
         self.names.len() - 1
+    }
+}
+
+/// An [`Interner`] for the names of a small enum, answered by the
+/// variant's position once its name is interned: no hashing and no string
+/// comparison for each fact. Codes are given in the order names are first
+/// seen, as the interner gives them.
+#[derive(Default)]
+struct EnumInterner {
+    names: Interner,
+    /// The code of each variant position seen so far.
+    codes: Vec<Option<usize>>,
+}
+
+impl EnumInterner {
+    fn index(&mut self, position: usize, name: &str) -> usize {
+        if let Some(&Some(code)) = self.codes.get(position) {
+            return code;
+        }
+        let code = self.names.index(name);
+        if self.codes.len() <= position {
+            self.codes.resize(position + 1, None);
+        }
+        self.codes[position] = Some(code);
+        code
     }
 }
 
@@ -347,7 +384,13 @@ impl Summary {
         for fact in &doc.facts {
             self.kinds[kind_index(fact.kind)] += 1;
             match fact.kind {
-                Kind::Money => *self.currencies.entry(fact.unit.clone()).or_default() += 1,
+                // Counted without a new key String per fact.
+                Kind::Money => match self.currencies.get_mut(&fact.unit) {
+                    Some(count) => *count += 1,
+                    None => {
+                        self.currencies.insert(fact.unit.clone(), 1);
+                    }
+                },
                 Kind::Date => match date_bin(&fact.date) {
                     Some((year, month)) => {
                         *self.years.entry(year).or_default() += 1;
@@ -818,15 +861,69 @@ pub fn escape(s: &str) -> String {
 /// `<`, `>` and `&` are written as `\u003c`, `\u003e`, `\u0026`, so neither
 /// `</script>` nor `<!--` can appear.
 pub fn json_string(out: &mut String, s: &str) {
-    let json = serde_json::to_string(s).expect("strings serialize");
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
+    // Runs of bytes that need no escape are copied whole, eight bytes
+    // tested at a time: the page embeds every document's text this way, on
+    // the one thread that writes the output.
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8) {
+            if !needs_script_json_escape(u64::from_le_bytes(word.try_into().expect("eight bytes")))
+            {
+                i += 8;
+                continue;
+            }
         }
+        let escape = match bytes[i] {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            control @ 0x00..=0x1F => {
+                // Every escaped byte is ASCII: `i` is a character boundary.
+                out.push_str(&s[copied..i]);
+                let _ = write!(out, "\\u{control:04x}");
+                i += 1;
+                copied = i;
+                continue;
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(escape);
+        i += 1;
+        copied = i;
     }
+    out.push_str(&s[copied..]);
+    out.push('"');
+}
+
+/// Whether a byte of `word` needs an escape in [`json_string`]: a control
+/// character, a quote, a backslash, or one of `<>&`.
+fn needs_script_json_escape(word: u64) -> bool {
+    use crate::output::{bytes_below, bytes_equal};
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // Chinese text is all bytes of 0x80 and above: one test settles it.
+    word & HIGH_BITS != HIGH_BITS
+        && (bytes_below(word, 0x20)
+            | bytes_equal(word, b'"')
+            | bytes_equal(word, b'\\')
+            | bytes_equal(word, b'<')
+            | bytes_equal(word, b'>')
+            | bytes_equal(word, b'&'))
+            != 0
 }
 
 fn json_list(out: &mut String, items: &[String]) {
@@ -1429,6 +1526,55 @@ render();
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What [`json_string`] writes, the plain way: serde_json's string with
+    /// `<>&` escaped after it.
+    fn json_string_reference(s: &str) -> String {
+        serde_json::to_string(s)
+            .expect("strings serialize")
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
+    }
+
+    proptest! {
+        #[test]
+        fn json_string_writes_serde_json_with_markup_escaped(
+            s in "([\\x00-\\x1f\"\\\\<>&/ a-z0-9]|[\\u{7f}-\\u{3000}]|[一-龥]|😀){0,40}",
+            prefix in "[a-z一]{0,3}",
+        ) {
+            let mut out = prefix.clone();
+            json_string(&mut out, &s);
+            prop_assert_eq!(out, prefix + &json_string_reference(&s));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn enum_codes_are_the_interner_codes(positions in prop::collection::vec(0usize..5, 0..30)) {
+            use crate::document::Change;
+            let changes = [Change::None, Change::From, Change::To, Change::Up, Change::Down];
+            let (mut plain, mut by_position) = (Interner::default(), EnumInterner::default());
+            for p in positions {
+                let change = changes[p];
+                prop_assert_eq!(
+                    by_position.index(change as usize, change.as_str()),
+                    plain.index(change.as_str())
+                );
+            }
+            prop_assert_eq!(by_position.names.names, plain.names);
+        }
+    }
+
+    #[test]
+    fn json_string_leaves_no_markup_and_reads_back() {
+        let text = "</script><!-- \"引号\" \\ \u{1}\n\t&amp; 投资8亿元";
+        let mut out = String::new();
+        json_string(&mut out, text);
+        assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'));
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
+    }
 
     #[test]
     fn thousands_groups_digits() {

@@ -52,12 +52,12 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
                 sentence: sentences.range(d.span.clone()),
                 span: d.span.clone(),
                 paragraph: paragraph.range.clone(),
-                fact: blank_fact(doc, Kind::Date, d.rule, d.qualifier, d.date),
+                fact: blank_fact(&doc.id, Kind::Date, d.rule, d.qualifier, d.date),
             });
         }
         for a in amount::scan(line, &taken) {
             let sentence = sentences.range(a.span.clone());
-            let mut fact = blank_fact(doc, a.kind, a.rule, a.qualifier, String::new());
+            let mut fact = blank_fact(&doc.id, a.kind, a.rule, a.qualifier, String::new());
             fact.value = Some(a.value);
             fact.value_max = a.value_max;
             fact.unit =
@@ -216,9 +216,9 @@ fn every_sentence_yuan(sentence: &str, article: &'static str) -> &'static str {
     }
 }
 
-fn blank_fact(doc: &Document, kind: Kind, rule: &str, qualifier: Qualifier, date: String) -> Fact {
+fn blank_fact(doc: &str, kind: Kind, rule: &str, qualifier: Qualifier, date: String) -> Fact {
     Fact {
-        doc: doc.id.clone(),
+        doc: doc.to_string(),
         index: 0,
         kind,
         text: String::new(),
@@ -284,22 +284,8 @@ mod tests {
 
     fn numbered_fact(index: usize) -> Fact {
         Fact {
-            doc: String::new(),
             index,
-            kind: Kind::Money,
-            text: String::new(),
-            value: None,
-            value_max: None,
-            unit: String::new(),
-            date: String::new(),
-            qualifier: Qualifier::None,
-            per: String::new(),
-            change: Default::default(),
-            metric: String::new(),
-            sentence: String::new(),
-            start: 0,
-            end: 0,
-            rule: String::new(),
+            ..blank_fact("", Kind::Money, "", Qualifier::None, String::new())
         }
     }
 

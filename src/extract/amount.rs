@@ -23,6 +23,7 @@ use super::lexicon::{
 use super::numerals::{self, chinese_digit, is_numeral_char, Number};
 use crate::document::{Change, Kind, Qualifier};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -261,6 +262,7 @@ static RUN_STARTS: LazyLock<CharSet> =
 /// Builds this module's tables now rather than at the first paragraph.
 pub(super) fn warm_up() {
     LazyLock::force(&RUN_STARTS);
+    LazyLock::force(&NON_FACT_CHARS);
 }
 
 fn starts_run(line: &str, i: usize, c: char) -> bool {
@@ -329,23 +331,7 @@ fn char_at(line: &str, at: usize) -> Option<char> {
 /// word: jieba must agree that it starts and ends at word boundaries
 /// (统一 in 统一规划, but not 之一 in 百分之一百).
 pub(crate) fn inside_non_fact(line: &str, run: &Range<usize>) -> bool {
-    let window_start = line[..run.start]
-        .char_indices()
-        .rev()
-        .take(4)
-        .last()
-        .map_or(run.start, |(i, _)| i);
-    let found = line[window_start..run.end]
-        .char_indices()
-        .map(|(i, _)| window_start + i)
-        .take_while(|&k| k <= run.start)
-        .find_map(|k| {
-            NON_FACTS
-                .longest_prefix(&line[k..])
-                .filter(|(len, _)| k + len > run.start)
-                .map(|(len, _)| k..k + len)
-        });
-    let Some(word) = found else {
+    let Some(word) = non_fact_word_over(line, run) else {
         return false;
     };
     // 一点二个百分点: 一点 before a digit is a decimal point, not "a little".
@@ -372,6 +358,51 @@ pub(crate) fn inside_non_fact(line: &str, run: &Range<usize>) -> bool {
     let ends_word = words.iter().any(|&(_, e)| e == to);
     starts_word && ends_word
 }
+
+/// The non-fact word over the run's start: of the words starting at most
+/// four characters before it, the longest at the leftmost start.
+fn non_fact_word_over(line: &str, run: &Range<usize>) -> Option<Range<usize>> {
+    // Such a word holds the character at the run's start and every one
+    // between its own start and it, so the search begins after the nearest
+    // character no word holds; a run of Arabic digits is rejected at once.
+    let in_a_word = |c: char| NON_FACT_CHARS.contains(&c);
+    if !char_at(line, run.start).is_some_and(in_a_word) {
+        return None;
+    }
+    let earliest = line[..run.start]
+        .char_indices()
+        .rev()
+        .take(4)
+        .take_while(|&(_, c)| in_a_word(c))
+        .last()
+        .map_or(run.start, |(i, _)| i);
+    line[earliest..run.end]
+        .char_indices()
+        .map(|(i, _)| earliest + i)
+        .take_while(|&k| k <= run.start)
+        .find_map(|k| {
+            NON_FACTS
+                .longest_prefix(&line[k..])
+                .filter(|(len, _)| k + len > run.start)
+                .map(|(len, _)| k..k + len)
+        })
+}
+
+/// The non-fact list's words, read as [`NON_FACTS`] reads them.
+const NON_FACT_LIST: &str = include_str!("../../data/nonfacts.txt");
+
+/// The words of a word list: the first field of each line that is neither
+/// blank nor a comment.
+fn list_words(data: &'static str) -> impl Iterator<Item = &'static str> {
+    data.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next())
+}
+
+/// Every character of a non-fact word (see [`non_fact_word_over`]).
+static NON_FACT_CHARS: LazyLock<FxHashSet<char>> =
+    LazyLock::new(|| list_words(NON_FACT_LIST).flat_map(str::chars).collect());
 
 fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) -> Option<Amount> {
     let before = char_before(line, run.range.start);
@@ -1426,6 +1457,8 @@ pub fn qualifier_position(word: &str) -> Option<Position> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::select;
 
     fn one(line: &str) -> Amount {
         let found = scan(line, &[]);
@@ -1438,6 +1471,77 @@ mod tests {
             .into_iter()
             .map(|a| line[a.span].to_string())
             .collect()
+    }
+
+    /// [`non_fact_word_over`] as first written: every start in the window
+    /// asked, whatever its characters.
+    fn non_fact_word_over_asking_every_start(
+        line: &str,
+        run: &Range<usize>,
+    ) -> Option<Range<usize>> {
+        let window_start = line[..run.start]
+            .char_indices()
+            .rev()
+            .take(4)
+            .last()
+            .map_or(run.start, |(i, _)| i);
+        line[window_start..run.end]
+            .char_indices()
+            .map(|(i, _)| window_start + i)
+            .take_while(|&k| k <= run.start)
+            .find_map(|k| {
+                NON_FACTS
+                    .longest_prefix(&line[k..])
+                    .filter(|(len, _)| k + len > run.start)
+                    .map(|(len, _)| k..k + len)
+            })
+    }
+
+    #[test]
+    fn the_non_fact_list_is_read_as_its_table_reads_it() {
+        let words: Vec<&str> = list_words(NON_FACT_LIST).collect();
+        assert_eq!(words.len(), NON_FACTS.len());
+        for w in words {
+            assert!(NON_FACTS.get(w).is_some(), "{w}");
+        }
+    }
+
+    /// Text made of non-fact words, their characters and a few others:
+    /// words glued, cut and overlapping.
+    fn non_fact_text() -> impl Strategy<Value = String> {
+        let words: Vec<String> = list_words(NON_FACT_LIST).map(String::from).collect();
+        let chars: Vec<String> = list_words(NON_FACT_LIST)
+            .flat_map(str::chars)
+            .map(String::from)
+            .collect();
+        let others: Vec<String> = ["1", "25", "的", "年", "点", "，", "a", "之"]
+            .map(String::from)
+            .to_vec();
+        proptest::collection::vec(
+            prop_oneof![select(words), select(chars), select(others)],
+            0..10,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn the_non_fact_word_is_the_one_asking_every_start_finds(line in non_fact_text()) {
+            let bounds: Vec<usize> =
+                (0..=line.len()).filter(|&k| line.is_char_boundary(k)).collect();
+            for (n, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[n..] {
+                    let run = start..end;
+                    prop_assert_eq!(
+                        non_fact_word_over(&line, &run),
+                        non_fact_word_over_asking_every_start(&line, &run),
+                        "{} at {:?}", line, run
+                    );
+                }
+            }
+        }
     }
 
     #[test]

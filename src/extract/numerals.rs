@@ -159,7 +159,92 @@ pub fn parse(s: &str) -> Option<Number> {
             });
         }
     }
+    if let Some(number) = plain_chinese(s).or_else(|| arabic_times_large_unit(s)) {
+        return Some(number);
+    }
     parse_tokens(s)
+}
+
+/// A Chinese integer of the digits 一 to 九 and units (十五, 三千五百万,
+/// 百亿), read in integers without tokens: after lone digits the most
+/// common Chinese numerals. `None` for any other numeral (zeros, vague or
+/// side-by-side digits, points, Arabic digits): the general reading reads
+/// those.
+fn plain_chinese(s: &str) -> Option<Number> {
+    // Far below what a Decimal holds (7.9e28): under it the general reading
+    // cannot overflow either.
+    const LIMIT: u128 = 10u128.pow(27);
+    let mut total: u128 = 0;
+    let mut section: u128 = 0;
+    let mut current: Option<u128> = None;
+    let mut last_unit: Option<u32> = None;
+    let mut has_large_multiplier = false;
+    for c in s.chars() {
+        if let Some(d) = chinese_digit(c) {
+            if d == 0 || current.is_some() {
+                return None;
+            }
+            current = Some(u128::from(d));
+        } else if let Some(power) = small_unit(c) {
+            section += current.take().unwrap_or(1) * 10u128.pow(power);
+            last_unit = Some(power);
+        } else if let Some(power) = large_unit(c) {
+            // As [`Reading::large`]: 亿 multiplies everything before it, a
+            // bare unit counts one.
+            let below = section + current.take().unwrap_or(0);
+            total = if power == 8 {
+                (total + below).max(1) * 10u128.pow(8)
+            } else if below == 0 && total == 0 {
+                10u128.pow(4)
+            } else {
+                total + below * 10u128.pow(4)
+            };
+            section = 0;
+            last_unit = Some(power);
+            has_large_multiplier = true;
+        } else {
+            return None;
+        }
+        if total > LIMIT || section > LIMIT {
+            return None;
+        }
+    }
+    // 两千五: a trailing digit counts one place below the unit before it.
+    if let Some(digit) = current {
+        section += match last_unit {
+            Some(power) if power >= 1 => digit * 10u128.pow(power - 1),
+            _ => digit,
+        };
+    }
+    let value = i128::try_from(total + section).ok()?;
+    Some(Number {
+        low: Decimal::from_i128_with_scale(value, 0),
+        high: None,
+        has_multiplier: last_unit.is_some(),
+        has_large_multiplier,
+        arabic: false,
+        chinese_only: true,
+    })
+}
+
+/// An Arabic number times one large unit (4544万, 1.5亿): the most common
+/// mixed numeral, read without tokens. `None` for any other numeral, and
+/// for zero (0万 reads as 万).
+fn arabic_times_large_unit(s: &str) -> Option<Number> {
+    let unit = s.chars().next_back()?;
+    let power = large_unit(unit)?;
+    let value = plain_arabic(&s[..s.len() - unit.len_utf8()])??.low;
+    if value.is_zero() {
+        return None;
+    }
+    Some(Number {
+        low: value.checked_mul(pow10(power))?.normalize(),
+        high: None,
+        has_multiplier: true,
+        has_large_multiplier: true,
+        arabic: true,
+        chinese_only: false,
+    })
 }
 
 /// The general reading of a trimmed, non-empty numeral, token by token.
@@ -444,6 +529,54 @@ mod tests {
             for s in &strings {
                 assert_eq!(parse(s), parse_tokens(s.trim()), "{s}");
             }
+        }
+    }
+
+    /// `parse` and the general reading agree, to the representation of the
+    /// decimals (a scale changes what is written out).
+    fn assert_read_as_the_general_reading_reads(s: &str) {
+        let exact = |n: Option<Number>| {
+            n.map(|n| {
+                let high = n.high.map(|h| h.serialize());
+                (n.low.serialize(), high, n)
+            })
+        };
+        assert_eq!(exact(parse(s)), exact(parse_tokens(s.trim())), "{s}");
+    }
+
+    #[test]
+    fn short_numerals_read_alone_as_the_general_reading_reads_them() {
+        // Every string of up to four characters from digits, units, zero,
+        // a vague digit and Arabic pieces.
+        let alphabet = [
+            "一", "二", "两", "九", "十", "拾", "百", "千", "万", "萬", "亿", "零", "几", "5", "0",
+            ".",
+        ];
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            strings = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            for s in &strings {
+                assert_read_as_the_general_reading_reads(s);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chinese_numerals_read_as_the_general_reading_reads_them(
+            s in "[一二三五九十百千万亿零两]{1,16}"
+        ) {
+            assert_read_as_the_general_reading_reads(&s);
+        }
+
+        #[test]
+        fn arabic_numbers_times_a_unit_read_as_the_general_reading_reads_them(
+            s in "[0-9,]{1,30}(\\.[0-9]{1,6})?[万亿萬億]{1,2}"
+        ) {
+            assert_read_as_the_general_reading_reads(&s);
         }
     }
 

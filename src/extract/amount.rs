@@ -60,7 +60,9 @@ struct Run {
 #[derive(Debug, Clone)]
 struct Suffix {
     kind: Kind,
-    unit: String,
+    /// Always a word of our own or of a list: kept as such, so that only
+    /// the amount made of it owns a copy.
+    unit: &'static str,
     /// Multiply the number by this (成 → 10, 万 after 多 → 10000).
     scale: Decimal,
     /// Add this after scaling (成半 → 5, 元6角 → 0.6).
@@ -498,7 +500,7 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
             let (unit, rule) = percent_prefix.expect("checked");
             Suffix {
                 kind: Kind::Percent,
-                unit: unit.to_string(),
+                unit,
                 scale: Decimal::ONE,
                 add: Decimal::ZERO,
                 end,
@@ -510,7 +512,7 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
         (Some(s), _) => s,
         (None, Some(code)) => Suffix {
             kind: Kind::Money,
-            unit: code.to_string(),
+            unit: code,
             scale: Decimal::ONE,
             add: Decimal::ZERO,
             end,
@@ -532,7 +534,7 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
     }
 
     // 十三届全国人大, 四次会议, 三级甲等医院: a name, not a count.
-    if matches!(suffix.unit.as_str(), "届" | "次" | "级")
+    if matches!(suffix.unit, "届" | "次" | "级")
         && LABEL_NOUNS.longest_prefix(&line[suffix.end..]).is_some()
     {
         return None;
@@ -551,13 +553,13 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
     if suffix.unit == "年" {
         if let Some((months, months_end)) = read_months(line, end) {
             let value = number.low * Decimal::from(12) + months;
-            suffix.unit = "个月".into();
+            suffix.unit = "个月";
             return Some(Amount {
                 span: start..months_end,
                 kind: Kind::Quantity,
                 value: (sign * value).normalize(),
                 value_max: None,
-                unit: suffix.unit,
+                unit: suffix.unit.to_string(),
                 qualifier,
                 per,
                 change,
@@ -613,7 +615,7 @@ fn complete_per(
 fn currency_written_before(prefix: Option<&'static str>, suffix: &Suffix) -> String {
     match prefix {
         Some(code) if suffix.kind == Kind::Money && suffix.unit == "CNY" => code.to_string(),
-        _ => suffix.unit.clone(),
+        _ => suffix.unit.to_string(),
     }
 }
 
@@ -671,7 +673,7 @@ fn read_range_second(
     let suffix = if repeated_percent {
         Suffix {
             kind: Kind::Percent,
-            unit: "%".into(),
+            unit: "%",
             scale: Decimal::ONE,
             add: Decimal::ZERO,
             end,
@@ -742,9 +744,9 @@ fn read_range(
 /// Reads the unit after a number.
 fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
     let rest = &line[at..];
-    let make = |kind, unit: &str, end, rule, class| Suffix {
+    let make = |kind, unit, end, rule, class| Suffix {
         kind,
-        unit: unit.to_string(),
+        unit,
         scale: Decimal::ONE,
         add: Decimal::ZERO,
         end,
@@ -1322,7 +1324,7 @@ fn bare_amount(
         .any(|(i, _)| MONEY_CONTEXT.longest_prefix(&clause[i..]).is_some());
     Some(Suffix {
         kind: if money { Kind::Money } else { Kind::Quantity },
-        unit: if money { "CNY".into() } else { String::new() },
+        unit: if money { "CNY" } else { "" },
         scale: Decimal::ONE,
         add: Decimal::ZERO,
         end,

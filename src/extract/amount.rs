@@ -1197,17 +1197,7 @@ fn per_groups_ending_at(text: &str, end: usize) -> Option<usize> {
     let mut start = None;
     let mut cursor = end;
     loop {
-        let before = &text[..cursor];
-        let found = before.char_indices().rev().take(5).find_map(|(i, c)| {
-            if c != '每' {
-                return None;
-            }
-            let x = &before[i + c.len_utf8()..];
-            let one_char = x.chars().count() == 1 && x.chars().all(|c| is_han(c) && c != '每');
-            let unit = !x.is_empty() && UNITS.get(x).is_some();
-            (one_char || unit || matches!(x, "个月" | "平方米" | "公斤" | "千克")).then_some(i)
-        });
-        match found {
+        match per_group_ending(&text[..cursor]) {
             Some(i) => {
                 start = Some(i);
                 cursor = i;
@@ -1215,6 +1205,33 @@ fn per_groups_ending_at(text: &str, end: usize) -> Option<usize> {
             None => return start,
         }
     }
+}
+
+/// The start of the `每X` group that ends `before`, if any.
+fn per_group_ending(before: &str) -> Option<usize> {
+    // The group's 每 is among the last five characters, within the last 20
+    // bytes: one search of those tells most amounts have no group.
+    let mut near = before.len().saturating_sub(5 * 4);
+    while !before.is_char_boundary(near) {
+        near += 1;
+    }
+    if !before[near..].contains('每') {
+        return None;
+    }
+    per_group_ending_asking_each_char(before)
+}
+
+/// [`per_group_ending`] asking each of the last five characters.
+fn per_group_ending_asking_each_char(before: &str) -> Option<usize> {
+    before.char_indices().rev().take(5).find_map(|(i, c)| {
+        if c != '每' {
+            return None;
+        }
+        let x = &before[i + c.len_utf8()..];
+        let one_char = x.chars().count() == 1 && x.chars().all(|c| is_han(c) && c != '每');
+        let unit = !x.is_empty() && UNITS.get(x).is_some();
+        (one_char || unit || matches!(x, "个月" | "平方米" | "公斤" | "千克")).then_some(i)
+    })
 }
 
 /// A rate stated earlier in the clause: `每户取暖救助由600元`, `连续3年每年
@@ -1497,6 +1514,24 @@ mod tests {
                     .filter(|(len, _)| k + len > run.start)
                     .map(|(len, _)| k..k + len)
             })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn a_per_group_is_found_as_asking_each_char_finds_it(
+            before in proptest::collection::vec(
+                select(&["每", "人", "户", "月", "个月", "平方米", "公斤", "吨", "元", "1", "，", "\u{10000}", "é"][..]),
+                0..8,
+            ).prop_map(|pieces| pieces.concat())
+        ) {
+            prop_assert_eq!(
+                per_group_ending(&before),
+                per_group_ending_asking_each_char(&before),
+                "{}", before
+            );
+        }
     }
 
     #[test]

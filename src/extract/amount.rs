@@ -1239,16 +1239,18 @@ fn per_group_ending_asking_each_char(before: &str) -> Option<usize> {
 fn clause_per(line: &str, start: usize, floor: usize) -> Option<String> {
     // Not past an earlier amount: 每年安排300万元资金为1100多名 gives the
     // rate to 300万元 only.
-    let clause = &line[clause_start(line, start).max(floor.min(start))..start];
+    let signs = clause_signs(line, start, floor);
+    let clause = &line[signs.start..start];
+    let in_clause = |at: Option<usize>| at.map(|at| at - signs.start);
     // Averages, in this order; each ends in 均, which most clauses lack.
-    if clause.contains('均') {
+    if signs.average {
         for word in ["人均", "年均", "户均", "亩均", "日均", "月均"] {
             if clause.contains(word) {
                 return Some(word.into());
             }
         }
     }
-    if let Some(i) = clause.rfind('价') {
+    if let Some(i) = in_clause(signs.price) {
         // 呎价约2.1万元: the unit before 价 is the rate (not in 价值, 价格).
         let ends_word =
             !clause[i + '价'.len_utf8()..].starts_with(['值', '格', '款', '位', '目', '钱', '码']);
@@ -1260,7 +1262,7 @@ fn clause_per(line: &str, start: usize, floor: usize) -> Option<String> {
         }
     }
     // 单吨加工费: 单 and a unit.
-    if let Some(i) = clause.rfind('单') {
+    if let Some(i) = in_clause(signs.single) {
         let after = &clause[i + '单'.len_utf8()..];
         if let Some((len, u)) = UNITS.longest_prefix(after) {
             if u.class == UnitClass::Measure {
@@ -1269,7 +1271,7 @@ fn clause_per(line: &str, start: usize, floor: usize) -> Option<String> {
         }
     }
     // The last 每-run in the clause; 每10股, 每万人 carry a number.
-    let last_mei = clause.rfind('每')?;
+    let last_mei = in_clause(signs.each)?;
     let after = &clause[last_mei + '每'.len_utf8()..];
     let digits = after.len()
         - after
@@ -1372,13 +1374,59 @@ pub fn clause_start(line: &str, at: usize) -> usize {
     line[..at]
         .char_indices()
         .rev()
-        .find(|&(_, c)| {
-            matches!(
-                c,
-                '，' | '。' | '；' | '！' | '？' | '：' | ',' | ';' | '!' | '?'
-            )
-        })
+        .find(|&(_, c)| ends_clause(c))
         .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+fn ends_clause(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '；' | '！' | '？' | '：' | ',' | ';' | '!' | '?'
+    )
+}
+
+/// What [`clause_per`] looks for in the clause before an amount.
+#[derive(Debug, PartialEq)]
+struct ClauseSigns {
+    /// Where the clause starts, or the floor when that is later.
+    start: usize,
+    /// Whether the clause holds 均 (人均, 年均).
+    average: bool,
+    /// Its last 价.
+    price: Option<usize>,
+    /// Its last 单.
+    single: Option<usize>,
+    /// Its last 每.
+    each: Option<usize>,
+}
+
+/// The signs of the clause ending at `end`, not before `floor`, read in
+/// one walk back from `end`: a rate is looked for before every amount,
+/// and a search per sign walked the clause four more times.
+fn clause_signs(line: &str, end: usize, floor: usize) -> ClauseSigns {
+    let floor = floor.min(end);
+    let mut signs = ClauseSigns {
+        start: floor,
+        average: false,
+        price: None,
+        single: None,
+        each: None,
+    };
+    for (i, c) in line[floor..end].char_indices().rev() {
+        let at = floor + i;
+        match c {
+            '均' => signs.average = true,
+            '价' => _ = signs.price.get_or_insert(at),
+            '单' => _ = signs.single.get_or_insert(at),
+            '每' => _ = signs.each.get_or_insert(at),
+            c if ends_clause(c) => {
+                signs.start = at + c.len_utf8();
+                break;
+            }
+            _ => {}
+        }
+    }
+    signs
 }
 
 /// 其中一人 in a list after another amount: `10个5分钟和一个32秒`.
@@ -1531,6 +1579,41 @@ mod tests {
                 per_group_ending_asking_each_char(&before),
                 "{}", before
             );
+        }
+    }
+
+    /// [`clause_signs`] as a search per sign.
+    fn clause_signs_searching_each(line: &str, end: usize, floor: usize) -> ClauseSigns {
+        let start = clause_start(line, end).max(floor.min(end));
+        let clause = &line[start..end];
+        let at = |i: Option<usize>| i.map(|i| start + i);
+        ClauseSigns {
+            start,
+            average: clause.contains('均'),
+            price: at(clause.rfind('价')),
+            single: at(clause.rfind('单')),
+            each: at(clause.rfind('每')),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn clause_signs_are_those_a_search_per_sign_finds(
+            line in "[均价单每，。：,;a1的\u{10000}]{0,16}"
+        ) {
+            let bounds: Vec<usize> =
+                (0..=line.len()).filter(|&k| line.is_char_boundary(k)).collect();
+            for &end in &bounds {
+                for &floor in &bounds {
+                    prop_assert_eq!(
+                        clause_signs(&line, end, floor),
+                        clause_signs_searching_each(&line, end, floor),
+                        "{} to {} from {}", line, end, floor
+                    );
+                }
+            }
         }
     }
 

@@ -98,6 +98,11 @@ impl<T: Copy> WordTable<T> {
         }
     }
 
+    /// The table's words, in no particular order.
+    pub fn words(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.words.keys().copied()
+    }
+
     /// The longest word at the start of `text`: (its byte length, value).
     pub fn longest_prefix(&self, text: &str) -> Option<(usize, T)> {
         let first = text.chars().next()?;
@@ -309,6 +314,14 @@ pub fn warm_up() {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn a_table_gives_back_its_words_and_no_comment() {
+        let table = word_list("# 注释\n五四运动\n一带一路\t其他\n");
+        let mut words: Vec<&str> = table.words().collect();
+        words.sort();
+        assert_eq!(words, ["一带一路", "五四运动"]);
+    }
 
     fn assert_no_duplicates(name: &str, data: &'static str) {
         let mut seen = HashSet::new();

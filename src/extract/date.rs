@@ -48,7 +48,7 @@ pub struct DateContext {
     /// The last day named (for 次日).
     last_day: Option<Date>,
     /// The sentence looks ahead (将于, 计划 …).
-    looks_ahead: bool,
+    looks_ahead: LooksAhead,
     /// A year named earlier in the current sentence.
     sentence_year: Option<i32>,
     /// A year written out earlier in the current clause (2019年上半年…).
@@ -65,7 +65,7 @@ impl DateContext {
             last_year: None,
             last_month: None,
             last_day: None,
-            looks_ahead: false,
+            looks_ahead: LooksAhead::Read(false),
             sentence_year: None,
             clause_year: None,
             sentence_period: None,
@@ -204,6 +204,16 @@ const LOOK_AHEAD: &[&str] = &[
 /// The look-ahead words as one regex: a single literal search per window.
 static LOOK_AHEAD_RE: LazyLock<regex::Regex> = LazyLock::new(|| super::word_regex(LOOK_AHEAD));
 
+/// Whether the clause being read looks ahead. Most positions where a date
+/// may start read none, and most dates need no tense: it is read only when
+/// a reader asks for it, once per clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LooksAhead {
+    Read(bool),
+    /// Not read yet; the clause starts here.
+    Unread(usize),
+}
+
 /// Reads the tense of a date: the words from its clause's start to the end
 /// of the next clause (9月底前，全市将完成 looks ahead; 9月下旬起，销量增长
 /// does not), unless its own clause ends the sentence.
@@ -264,8 +274,7 @@ fn looks_ahead(sentence: &str) -> bool {
 pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
     let mut found = Vec::new();
     let mut sentence_end = 0;
-    // Where the clause of the next date starts, until its tense is read.
-    let mut tense_unread_from = Some(0);
+    ctx.looks_ahead = LooksAhead::Unread(0);
     let mut tense = Tense::default();
     let mut i = 0;
     // The character before `i`, carried along rather than decoded again.
@@ -289,18 +298,18 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
         }
         if is_clause_end(c) {
             ctx.clause_year = None;
-            // The tense window is the same for every position of a clause:
-            // it is read once per clause, and only if a date may start in it.
-            tense_unread_from = Some(i + c.len_utf8());
+            // The tense window is the same for every position of a clause.
+            ctx.looks_ahead = LooksAhead::Unread(i + c.len_utf8());
         }
         if could_start(c) && !glued_to_number(prev, c) {
-            if let Some(clause) = tense_unread_from.take() {
-                ctx.looks_ahead = tense.looks_ahead(line, clause);
-            }
             // Non-fact words (五月天) are checked only once a date is read:
             // the check costs more than the reading.
             let saved = ctx.clone();
-            let mut reader = Reader { line, ctx };
+            let mut reader = Reader {
+                line,
+                ctx,
+                tense: &mut tense,
+            };
             let read = reader.date_or_range(i);
             let read = match read {
                 Some(f) if super::amount::inside_non_fact(line, &(i..i + c.len_utf8())) => {
@@ -329,7 +338,7 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
                     i = fact.span.end;
                     prev = line[..i].chars().next_back();
                     if prev.is_some_and(is_clause_end) {
-                        tense_unread_from = Some(i);
+                        reader.ctx.looks_ahead = LooksAhead::Unread(i);
                     }
                     fact.fact.span = fact.span.clone();
                     found.push(fact.fact);
@@ -461,9 +470,11 @@ struct Found {
     fact: DateFact,
 }
 
-struct Reader<'a, 'c> {
+struct Reader<'a, 'c, 't> {
     line: &'a str,
     ctx: &'c mut DateContext,
+    /// Reads the tense of the clauses of `line`.
+    tense: &'t mut Tense,
 }
 
 /// A reader of [`Reader::date`], with the characters it can start with: at
@@ -540,7 +551,15 @@ fn starts(line: &str, at: usize, word: &str) -> bool {
     line[at..].starts_with(word)
 }
 
-impl Reader<'_, '_> {
+impl Reader<'_, '_, '_> {
+    /// Whether the clause being read looks ahead, read at the first asking.
+    fn looks_ahead(&mut self) -> bool {
+        if let LooksAhead::Unread(clause) = self.ctx.looks_ahead {
+            self.ctx.looks_ahead = LooksAhead::Read(self.tense.looks_ahead(self.line, clause));
+        }
+        self.ctx.looks_ahead == LooksAhead::Read(true)
+    }
+
     fn finish(
         &mut self,
         start: usize,
@@ -674,7 +693,7 @@ impl Reader<'_, '_> {
     }
 
     /// Infers the year of a month (and day) with none written.
-    fn infer_year(&self, month: u32, day: Option<u32>) -> Option<i32> {
+    fn infer_year(&mut self, month: u32, day: Option<u32>) -> Option<i32> {
         if let Some(y) = self.ctx.sentence_year {
             return Some(y);
         }
@@ -685,7 +704,7 @@ impl Reader<'_, '_> {
             reference.month,
             if day.is_some() { reference.day } else { 1 },
         );
-        if self.ctx.looks_ahead {
+        if self.looks_ahead() {
             Some(if key < ref_key { y + 1 } else { y })
         } else {
             Some(if key > ref_key { y - 1 } else { y })
@@ -1014,10 +1033,10 @@ impl Reader<'_, '_> {
         let (y, m) = match (self.ctx.last_month, self.ctx.reference) {
             (Some((y, m)), _) => (y, m),
             (None, Some(r)) => {
-                let (y, m) = if d > r.day && !self.ctx.looks_ahead {
+                let (y, m) = if d > r.day && !self.looks_ahead() {
                     let prev = Date::new(r.year, r.month, 1)?.add_days(-1);
                     (prev.year, prev.month)
-                } else if d < r.day && self.ctx.looks_ahead {
+                } else if d < r.day && self.looks_ahead() {
                     let next = Date::new(r.year, r.month, 1)?.add_days(32);
                     (next.year, next.month)
                 } else {
@@ -1055,10 +1074,10 @@ impl Reader<'_, '_> {
         let implicit = year.is_none() && self.ctx.clause_year.is_none();
         let y = year.or_else(|| self.context_year());
         let reference = self.ctx.reference;
-        let looks_ahead = self.ctx.looks_ahead;
         let done = |reader: &mut Self, end: usize, value: Timex, q: Qualifier, rule| {
             let value = match (implicit, reference, value.bounds()) {
                 (true, Some(r), Some((first, last))) => {
+                    let looks_ahead = reader.looks_ahead();
                     if !looks_ahead && first > r {
                         value.shift_years(-1)
                     } else if looks_ahead && last < r {
@@ -1289,7 +1308,7 @@ impl Reader<'_, '_> {
                 (None, Some(r)) => {
                     // The nearest one not after the reference (not before it, looking ahead).
                     let this = on(r.year)?;
-                    Some(if self.ctx.looks_ahead {
+                    Some(if self.looks_ahead() {
                         if this < r {
                             r.year + 1
                         } else {
@@ -1502,7 +1521,7 @@ impl Reader<'_, '_> {
             }
             let value = r.map_or(Timex::Unresolved, |r| {
                 let diff = weekday - i64::from(r.weekday());
-                let days = if self.ctx.looks_ahead {
+                let days = if self.looks_ahead() {
                     if diff < 0 {
                         diff + 7
                     } else {
@@ -2007,7 +2026,7 @@ mod tests {
         for reference in [None, Date::parse("2020-06-15")] {
             for looks_ahead in [false, true] {
                 let mut ctx = DateContext::new(reference);
-                ctx.looks_ahead = looks_ahead;
+                ctx.looks_ahead = LooksAhead::Read(looks_ahead);
                 contexts.push(ctx.clone());
                 ctx.last_year = Some(2018);
                 ctx.last_month = Some((Some(2018), 3));
@@ -2064,17 +2083,49 @@ mod tests {
         &line[start..end]
     }
 
+    fn reader<'a, 'c, 't>(
+        line: &'a str,
+        ctx: &'c mut DateContext,
+        tense: &'t mut Tense,
+    ) -> Reader<'a, 'c, 't> {
+        Reader { line, ctx, tense }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn a_tense_read_when_asked_is_the_tense_read_first(line in date_text()) {
+            for at in (0..line.len()).filter(|&k| line.is_char_boundary(k)) {
+                let clause = line[..at]
+                    .rfind(CLAUSE_ENDS)
+                    .map_or(0, |i| i + '，'.len_utf8());
+                let tense = looks_ahead(look_ahead_window(&line, at));
+                for ctx in contexts() {
+                    let (mut lazy_ctx, mut eager_ctx) = (ctx.clone(), ctx);
+                    lazy_ctx.looks_ahead = LooksAhead::Unread(clause);
+                    eager_ctx.looks_ahead = LooksAhead::Read(tense);
+                    let lazy = reader(&line, &mut lazy_ctx, &mut Tense::default()).date_or_range(at);
+                    let eager = reader(&line, &mut eager_ctx, &mut Tense::default()).date_or_range(at);
+                    let key = |f: Option<Found>| f.map(|f| (f.span, f.value, f.fact));
+                    prop_assert_eq!(key(lazy), key(eager), "{} at {}", line, at);
+                    // Read, or never asked for.
+                    let asked = lazy_ctx.looks_ahead;
+                    prop_assert!(asked == LooksAhead::Unread(clause) || asked == eager_ctx.looks_ahead);
+                    lazy_ctx.looks_ahead = eager_ctx.looks_ahead;
+                    prop_assert_eq!(format!("{lazy_ctx:?}"), format!("{eager_ctx:?}"));
+                }
+            }
+        }
 
         #[test]
         fn guarded_readers_read_what_every_reader_reads(line in date_text()) {
             for at in (0..line.len()).filter(|&k| line.is_char_boundary(k)) {
                 for ctx in contexts() {
                     let (mut fast_ctx, mut slow_ctx) = (ctx.clone(), ctx);
-                    let fast = Reader { line: &line, ctx: &mut fast_ctx }.date(at);
+                    let fast = reader(&line, &mut fast_ctx, &mut Tense::default()).date(at);
                     let slow = date_asking_every_reader(
-                        &mut Reader { line: &line, ctx: &mut slow_ctx },
+                        &mut reader(&line, &mut slow_ctx, &mut Tense::default()),
                         at,
                     );
                     let key = |f: Option<Found>| f.map(|f| (f.span, f.value, f.fact));

@@ -540,11 +540,33 @@ fn number_at(line: &str, at: usize, max_chars: usize) -> Option<(u32, usize)> {
     if let Some(v) = ascii_value {
         return Some((v, end));
     }
-    let n = numerals::parse(&line[at..end])?;
+    // Nor does a lone Chinese numeral (一, 三, 十): most of the others.
+    let mut chars = line[at..end].chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return Some((lone_chinese_numeral(c)?, end));
+    }
+    chinese_number(&line[at..end]).map(|v| (v, end))
+}
+
+/// The value of a numeral of Chinese characters, if a whole number: the
+/// general reading, that knows every form (十二, 二十三, 二〇二〇, 两三).
+fn chinese_number(numeral: &str) -> Option<u32> {
+    let n = numerals::parse(numeral)?;
     if n.high.is_some() || !n.low.fract().is_zero() {
         return None;
     }
-    Some((u32::try_from(n.low).ok()?, end))
+    u32::try_from(n.low).ok()
+}
+
+/// The value of a one-character Chinese numeral, as [`chinese_number`]
+/// reads it.
+fn lone_chinese_numeral(c: char) -> Option<u32> {
+    match c {
+        '十' => Some(10),
+        '廿' => Some(20),
+        '卅' => Some(30),
+        _ => chinese_digit(c),
+    }
 }
 
 fn starts(line: &str, at: usize, word: &str) -> bool {
@@ -1955,6 +1977,27 @@ mod tests {
         ];
         for (text, max_chars, want) in cases {
             assert_eq!(number_at(text, 0, max_chars), want, "{text}");
+        }
+    }
+
+    /// The characters [`number_at`] reads: the Arabic digits and every
+    /// Chinese numeral character.
+    fn numeral_alphabet() -> Vec<char> {
+        ('0'..='9')
+            .chain(('\u{3000}'..='\u{9FFF}').filter(|&c| is_chinese_numeral(c)))
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_chinese_numeral_is_read_as_the_general_reading_reads_it() {
+        let alphabet = numeral_alphabet();
+        assert!(alphabet.len() > 20, "{alphabet:?}");
+        for c in alphabet.into_iter().filter(|c| !c.is_ascii()) {
+            assert_eq!(
+                lone_chinese_numeral(c),
+                chinese_number(&c.to_string()),
+                "{c}"
+            );
         }
     }
 

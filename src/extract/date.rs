@@ -277,18 +277,13 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
     ctx.looks_ahead = LooksAhead::Unread(0);
     let mut tense = Tense::default();
     let mut i = 0;
-    // The character before `i`, carried along rather than decoded again.
-    let mut prev: Option<char> = None;
     while i < line.len() {
         // Most characters neither start a date nor end a clause: nothing
         // below happens at them, they are passed over to the next that does.
-        let Some((skipped, c)) = DATE_CHARS.find(&line[i..]) else {
+        let Some((next, c)) = next_date_char(line, i) else {
             break;
         };
-        if skipped > 0 {
-            prev = line[..i + skipped].chars().next_back();
-            i += skipped;
-        }
+        i = next;
         // No sentence end was skipped (each one matters): finding the next
         // end from here finds the one the skipped positions would have.
         if i >= sentence_end {
@@ -301,7 +296,7 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
             // The tense window is the same for every position of a clause.
             ctx.looks_ahead = LooksAhead::Unread(i + c.len_utf8());
         }
-        if could_start(c) && !glued_to_number(prev, c) {
+        if could_start(c) && !glued_to_number(line, i, c) {
             // Non-fact words (五月天) are checked only once a date is read:
             // the check costs more than the reading.
             let saved = ctx.clone();
@@ -336,8 +331,7 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
                         reader.ctx.sentence_period = Some(value.clone());
                     }
                     i = fact.span.end;
-                    prev = line[..i].chars().next_back();
-                    if prev.is_some_and(is_clause_end) {
+                    if line[..i].ends_with(CLAUSE_ENDS) {
                         reader.ctx.looks_ahead = LooksAhead::Unread(i);
                     }
                     fact.fact.span = fact.span.clone();
@@ -346,7 +340,6 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
                 }
             }
         }
-        prev = Some(c);
         i += c.len_utf8();
     }
     found
@@ -357,9 +350,47 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
 static DATE_CHARS: LazyLock<CharSet> =
     LazyLock::new(|| CharSet::new(|c| could_start(c) || is_clause_end(c)));
 
+/// The first character at or after `from` in [`DATE_CHARS`], and where it
+/// is. This runs at every character of the text: a three-byte character
+/// (a Chinese one) is looked up by its bytes, not decoded first.
+fn next_date_char(line: &str, from: usize) -> Option<(usize, char)> {
+    let bits = &*DATE_CHAR_BITS;
+    let bytes = line.as_bytes();
+    let mut rest = &bytes[from..];
+    loop {
+        // Its first byte gives the high bits of its code (the word of the
+        // set), the second the middle ones, the third the low ones (the
+        // bit in the word).
+        while let [b0 @ 0xE0..=0xEF, b1, b2, ref tail @ ..] = *rest {
+            let word = usize::from(b0 & 0x0F) << 6 | usize::from(b1 & 0x3F);
+            if bits[word] >> (b2 & 0x3F) & 1 != 0 {
+                break;
+            }
+            rest = tail;
+        }
+        let at = bytes.len() - rest.len();
+        let c = line[at..].chars().next()?;
+        if DATE_CHARS.contains(c) {
+            return Some((at, c));
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// [`DATE_CHARS`] in the Basic Multilingual Plane, one bit per character
+/// in 64-bit words, as [`next_date_char`] reads it.
+static DATE_CHAR_BITS: LazyLock<[u64; 0x10000 / 64]> = LazyLock::new(|| {
+    let mut bits = [0u64; 0x10000 / 64];
+    for c in ('\0'..='\u{FFFF}').filter(|&c| DATE_CHARS.contains(c)) {
+        bits[c as usize / 64] |= 1 << (c as usize % 64);
+    }
+    bits
+});
+
 /// Builds this module's tables now rather than at the first paragraph.
 pub(super) fn warm_up() {
     LazyLock::force(&DATE_CHARS);
+    LazyLock::force(&DATE_CHAR_BITS);
     LazyLock::force(&CLAUSE_END_LEADS);
     LazyLock::force(&LOOK_AHEAD_RE);
     relative_could_start('今');
@@ -456,11 +487,13 @@ fn could_start(c: char) -> bool {
         )
 }
 
-/// A digit `c` inside a longer number, after `prev` (12345年 is no year;
-/// 4.71亿 no date).
-fn glued_to_number(prev: Option<char>, c: char) -> bool {
+/// A digit `c` at `at` inside a longer number (12345年 is no year; 4.71亿
+/// no date). The character before is decoded only for a digit.
+fn glued_to_number(line: &str, at: usize, c: char) -> bool {
     c.is_ascii_digit()
-        && prev
+        && line[..at]
+            .chars()
+            .next_back()
             .is_some_and(|p| p.is_ascii_digit() || p == '.' || p == ',' || p.is_ascii_alphabetic())
 }
 
@@ -2193,6 +2226,16 @@ mod tests {
                     looks_ahead(look_ahead_window(&line, at)),
                     "{} at {}", line, at
                 );
+            }
+        }
+
+        #[test]
+        fn date_chars_are_found_as_a_char_search_finds_them(
+            line in prop_oneof![date_text(), any::<String>()]
+        ) {
+            for at in (0..=line.len()).filter(|&k| line.is_char_boundary(k)) {
+                let want = DATE_CHARS.find(&line[at..]).map(|(k, c)| (at + k, c));
+                prop_assert_eq!(next_date_char(&line, at), want);
             }
         }
 

@@ -273,7 +273,7 @@ fn looks_ahead(sentence: &str) -> bool {
 /// Reads every date in `line` (one paragraph), in order.
 pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
     let mut found = Vec::new();
-    let mut sentence_end = 0;
+    let mut sentences = Sentences::new();
     ctx.looks_ahead = LooksAhead::Unread(0);
     let mut tense = Tense::default();
     let mut i = 0;
@@ -284,13 +284,11 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
             break;
         };
         i = next;
-        // No sentence end was skipped (each one matters): finding the next
-        // end from here finds the one the skipped positions would have.
-        if i >= sentence_end {
-            sentence_end = next_sentence_end(line, i);
+        if sentences.start_here() {
             ctx.sentence_year = None;
             ctx.sentence_period = None;
         }
+        sentences.pass_char(c);
         if is_clause_end(c) {
             ctx.clause_year = None;
             // The tense window is the same for every position of a clause.
@@ -330,6 +328,7 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
                     if !matches!(value, Timex::Unresolved) {
                         reader.ctx.sentence_period = Some(value.clone());
                     }
+                    sentences.pass(&line[i..fact.span.end]);
                     i = fact.span.end;
                     if line[..i].ends_with(CLAUSE_ENDS) {
                         reader.ctx.looks_ahead = LooksAhead::Unread(i);
@@ -434,17 +433,34 @@ fn find_clause_end(line: &str, from: usize) -> Option<(usize, char)> {
     }
 }
 
-/// The byte after the first 。！？； at or after `from`, or the end of
-/// `line`.
-fn next_sentence_end(line: &str, from: usize) -> usize {
-    let mut k = from;
-    while let Some((at, c)) = find_clause_end(line, k) {
-        k = at + c.len_utf8();
-        if SENTENCE_ENDS.contains(&c) {
-            return k;
-        }
+/// Where the sentences of a paragraph start, as [`scan`] passes over it.
+/// It stops at every sentence end (one ends a clause) or reads it in a
+/// date, so each is seen without searching ahead for it.
+struct Sentences {
+    /// A sentence ended since the last position stopped at.
+    ended: bool,
+}
+
+impl Sentences {
+    fn new() -> Self {
+        Sentences { ended: true }
     }
-    line.len()
+
+    /// Whether a sentence starts at the position stopped at: the first
+    /// one, or the first after a sentence end.
+    fn start_here(&mut self) -> bool {
+        std::mem::take(&mut self.ended)
+    }
+
+    /// Passes over the character stopped at.
+    fn pass_char(&mut self, c: char) {
+        self.ended |= SENTENCE_ENDS.contains(&c);
+    }
+
+    /// Passes over a date read.
+    fn pass(&mut self, text: &str) {
+        self.ended |= text.contains(SENTENCE_ENDS);
+    }
 }
 
 /// A date can start with a numeral or with the first character of a date word.
@@ -2135,6 +2151,15 @@ mod tests {
             .or_else(|| r.holiday(at, None, at))
     }
 
+    /// The byte after the first 。！？； at or after `from`, or the end of
+    /// `line`: where [`scan`] searched the end of a sentence before
+    /// [`Sentences`].
+    fn next_sentence_end(line: &str, from: usize) -> usize {
+        line[from..]
+            .find(SENTENCE_ENDS)
+            .map_or(line.len(), |k| from + k + '。'.len_utf8())
+    }
+
     /// The window of the clause at `at`, as it was read before [`Tense`].
     fn look_ahead_window(line: &str, at: usize) -> &str {
         let start = line[..at]
@@ -2246,10 +2271,36 @@ mod tests {
                     .find(CLAUSE_ENDS)
                     .map(|k| (at + k, line[at + k..].chars().next().expect("a char")));
                 prop_assert_eq!(find_clause_end(&line, at), want);
-                let sentence = line[at..]
-                    .find(SENTENCE_ENDS)
-                    .map_or(line.len(), |k| at + k + '。'.len_utf8());
-                prop_assert_eq!(next_sentence_end(&line, at), sentence);
+            }
+        }
+
+        #[test]
+        fn sentences_start_where_searching_for_their_ends_finds(
+            line in date_text(),
+            walk in proptest::collection::vec(0..4usize, 1..24),
+        ) {
+            // The scan passes over characters (never a sentence end),
+            // stops at one, or reads a date of one to three.
+            let mut sentences = Sentences::new();
+            let mut sentence_end = 0;
+            let mut at = 0;
+            for step in walk.iter().cycle().take(line.chars().count()) {
+                let Some(c) = line[at..].chars().next() else {
+                    break;
+                };
+                if *step == 0 && !SENTENCE_ENDS.contains(&c) {
+                    at += c.len_utf8();
+                    continue;
+                }
+                let searched = at >= sentence_end;
+                if searched {
+                    sentence_end = next_sentence_end(&line, at);
+                }
+                prop_assert_eq!(sentences.start_here(), searched, "{} at {}", line, at);
+                sentences.pass_char(c);
+                let read: usize = line[at..].chars().take(*step).map(char::len_utf8).sum();
+                sentences.pass(&line[at..at + read.max(c.len_utf8())]);
+                at += read.max(c.len_utf8());
             }
         }
     }

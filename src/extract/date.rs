@@ -87,26 +87,64 @@ enum Timex {
 }
 
 impl Timex {
+    /// The TIMEX3 text (2020-08-07, 2020-Q3, XXXX-08), or none when
+    /// unresolved. Written digit by digit into one string: this runs for
+    /// every date read, and formatting cost more than reading.
     fn render(&self) -> String {
-        let y = |y: &Option<i32>| y.map_or("XXXX".to_string(), |y| format!("{y:04}"));
-        match self {
-            Timex::Year(year) => y(year),
-            Timex::Half(year, h) => format!("{}-H{h}", y(year)),
-            Timex::Quarter(year, q) => format!("{}-Q{q}", y(year)),
-            Timex::Month(year, m) => format!("{}-{m:02}", y(year)),
-            Timex::Week(year, w) => format!("{year:04}-W{w:02}"),
-            Timex::Day(year, 0, d) => format!("{}-XX-{d:02}", y(year)),
-            Timex::Day(year, m, d) => format!("{}-{m:02}-{d:02}", y(year)),
-            Timex::Interval(a, b) => {
-                let (a, b) = (a.render(), b.render());
-                if a.is_empty() || b.is_empty() {
-                    String::new()
-                } else {
-                    format!("{a}/{b}")
-                }
-            }
-            Timex::Unresolved => String::new(),
+        let mut out = String::with_capacity(24);
+        if self.render_into(&mut out) {
+            out
+        } else {
+            String::new()
         }
+    }
+
+    /// Appends the TIMEX3 text to `out`; false when unresolved (what was
+    /// appended then means nothing).
+    fn render_into(&self, out: &mut String) -> bool {
+        match self {
+            Timex::Year(year) => push_year(out, *year),
+            Timex::Half(year, h) => {
+                push_year(out, *year);
+                out.push_str("-H");
+                push_number(out, *h, 1);
+            }
+            Timex::Quarter(year, q) => {
+                push_year(out, *year);
+                out.push_str("-Q");
+                push_number(out, *q, 1);
+            }
+            Timex::Month(year, m) => {
+                push_year(out, *year);
+                out.push('-');
+                push_number(out, *m, 2);
+            }
+            Timex::Week(year, w) => {
+                push_year(out, Some(*year));
+                out.push_str("-W");
+                push_number(out, *w, 2);
+            }
+            Timex::Day(year, m, d) => {
+                push_year(out, *year);
+                if *m == 0 {
+                    out.push_str("-XX");
+                } else {
+                    out.push('-');
+                    push_number(out, *m, 2);
+                }
+                out.push('-');
+                push_number(out, *d, 2);
+            }
+            Timex::Interval(a, b) => {
+                if !a.render_into(out) {
+                    return false;
+                }
+                out.push('/');
+                return b.render_into(out);
+            }
+            Timex::Unresolved => return false,
+        }
+        true
     }
 
     fn year(&self) -> Option<i32> {
@@ -171,6 +209,34 @@ impl Timex {
             _ => None,
         }
     }
+}
+
+/// Appends a year as four digits at least (`{y:04}`), or XXXX when unknown.
+fn push_year(out: &mut String, year: Option<i32>) {
+    match year.map(u32::try_from) {
+        None => out.push_str("XXXX"),
+        Some(Ok(y)) => push_number(out, y, 4),
+        Some(Err(_)) => out.push_str(&format!("{:04}", year.unwrap_or_default())),
+    }
+}
+
+/// Appends `n` with `width` digits at least, zero-padded (`{n:0width$}`).
+fn push_number(out: &mut String, n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut k = digits.len();
+    let mut rest = n;
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for _ in digits.len() - k..width {
+        out.push('0');
+    }
+    out.extend(digits[k..].iter().map(|&b| char::from(b)));
 }
 
 fn day(date: Date) -> Timex {
@@ -2008,6 +2074,51 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// [`Timex::render`] as it was written with `format!`.
+    fn render_by_format(t: &Timex) -> String {
+        let y = |y: &Option<i32>| y.map_or("XXXX".to_string(), |y| format!("{y:04}"));
+        match t {
+            Timex::Year(year) => y(year),
+            Timex::Half(year, h) => format!("{}-H{h}", y(year)),
+            Timex::Quarter(year, q) => format!("{}-Q{q}", y(year)),
+            Timex::Month(year, m) => format!("{}-{m:02}", y(year)),
+            Timex::Week(year, w) => format!("{year:04}-W{w:02}"),
+            Timex::Day(year, 0, d) => format!("{}-XX-{d:02}", y(year)),
+            Timex::Day(year, m, d) => format!("{}-{m:02}-{d:02}", y(year)),
+            Timex::Interval(a, b) => {
+                let (a, b) = (render_by_format(a), render_by_format(b));
+                if a.is_empty() || b.is_empty() {
+                    String::new()
+                } else {
+                    format!("{a}/{b}")
+                }
+            }
+            Timex::Unresolved => String::new(),
+        }
+    }
+
+    /// Any value, with the numbers of dates and others (wide, negative).
+    fn timex() -> impl Strategy<Value = Timex> {
+        let year = prop_oneof![1000..=2999i32, any::<i32>()];
+        let number = prop_oneof![0..=60u32, any::<u32>()];
+        let leaf = prop_oneof![
+            proptest::option::of(year.clone()).prop_map(Timex::Year),
+            (proptest::option::of(year.clone()), number.clone())
+                .prop_map(|(y, h)| Timex::Half(y, h)),
+            (proptest::option::of(year.clone()), number.clone())
+                .prop_map(|(y, q)| Timex::Quarter(y, q)),
+            (proptest::option::of(year.clone()), number.clone())
+                .prop_map(|(y, m)| Timex::Month(y, m)),
+            (year.clone(), number.clone()).prop_map(|(y, w)| Timex::Week(y, w)),
+            (proptest::option::of(year), number.clone(), number)
+                .prop_map(|(y, m, d)| Timex::Day(y, m, d)),
+            Just(Timex::Unresolved),
+        ];
+        leaf.prop_recursive(2, 8, 2, |inner| {
+            (inner.clone(), inner).prop_map(|(a, b)| Timex::Interval(Box::new(a), Box::new(b)))
+        })
+    }
+
     #[test]
     fn number_at_reads_digits_and_chinese_numerals_up_to_its_length() {
         let cases = [
@@ -2194,6 +2305,11 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn values_are_written_as_formatting_writes_them(value in timex()) {
+            prop_assert_eq!(value.render(), render_by_format(&value));
+        }
 
         #[test]
         fn a_tense_read_when_asked_is_the_tense_read_first(line in date_text()) {

@@ -456,6 +456,7 @@ static DATE_CHAR_BITS: LazyLock<[u64; 0x10000 / 64]> = LazyLock::new(|| {
 pub(super) fn warm_up() {
     LazyLock::force(&DATE_CHARS);
     LazyLock::force(&DATE_CHAR_BITS);
+    readers_admitting('今');
     LazyLock::force(&CLAUSE_END_LEADS);
     LazyLock::force(&LOOK_AHEAD_RE);
     relative_could_start('今');
@@ -612,6 +613,40 @@ const READERS: [DateReader; 10] = [
     (plan_could_start, |r, at| r.plan(at)),
     (holiday_could_start, |r, at| r.holiday(at, None, at)),
 ];
+
+/// The readers of [`READERS`] whose guards admit `c`, one bit each (bit
+/// `k` for `READERS[k]`). The guards are asked once for each character the
+/// scan tries a date at, not at every try: ten guards, most of them a
+/// search in a list of first characters, cost more than most readings.
+fn readers_admitting(c: char) -> u16 {
+    /// Marks a character the table holds nothing for.
+    const ASK: u16 = u16::MAX;
+    static ADMITTED: LazyLock<Vec<u16>> = LazyLock::new(|| {
+        let mut admitted = vec![ASK; 0x10000];
+        for (word, &bits) in DATE_CHAR_BITS.iter().enumerate() {
+            for bit in (0..64).filter(|bit| bits >> bit & 1 != 0) {
+                if let Some(c) = char::from_u32((word * 64 + bit) as u32) {
+                    admitted[c as usize] = guards_admitting(c);
+                }
+            }
+        }
+        admitted
+    });
+    match ADMITTED.get(c as usize) {
+        Some(&admitted) if admitted != ASK => admitted,
+        // A range's second half may start anywhere.
+        _ => guards_admitting(c),
+    }
+}
+
+/// The readers of [`READERS`] whose guards admit `c`, asking each.
+fn guards_admitting(c: char) -> u16 {
+    READERS
+        .iter()
+        .enumerate()
+        .filter(|(_, (could_start, _))| could_start(c))
+        .fold(0, |admitted, (k, _)| admitted | 1 << k)
+}
 
 /// A Chinese numeral character [`number_at`] reads.
 fn is_chinese_numeral(c: char) -> bool {
@@ -824,9 +859,12 @@ impl Reader<'_, '_, '_> {
         }
         // Most attempts read nothing: each reader is asked only where its
         // first character allows it to read something.
+        let admitted = readers_admitting(c);
         READERS
             .iter()
-            .find_map(|(could_start, read)| if could_start(c) { read(self, at) } else { None })
+            .enumerate()
+            .filter(|(k, _)| admitted >> k & 1 != 0)
+            .find_map(|(_, (_, read))| read(self, at))
     }
 
     /// Infers the year of a month (and day) with none written.
@@ -2185,6 +2223,14 @@ mod tests {
             assert!(period_could_start(c), "{c}");
         }
         assert!(year_could_start('同'));
+    }
+
+    #[test]
+    fn the_readers_admitted_at_a_character_are_those_whose_guards_admit_it() {
+        assert!(READERS.len() <= 16, "one bit each in a u16");
+        for c in '\0'..='\u{FFFF}' {
+            assert_eq!(readers_admitting(c), guards_admitting(c), "{c}");
+        }
     }
 
     #[test]

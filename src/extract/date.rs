@@ -1270,6 +1270,38 @@ impl Reader<'_, '_, '_> {
             };
             Some(reader.finish(start, end + len, value, q, rule))
         };
+        let q_at = if rest.starts_with(ORDINAL) {
+            at + ORDINAL.len_utf8()
+        } else {
+            at
+        };
+        if let Some((q, end)) = number_at(line, q_at, 1) {
+            if (1..=4).contains(&q) && (starts(line, end, "季度") || starts(line, end, "季")) {
+                let len = if starts(line, end, "季度") {
+                    "季度".len()
+                } else {
+                    "季".len()
+                };
+                if len == "季".len() && year.is_none() {
+                    return None; // 第3季 of a show is no date
+                }
+                let (qual, qlen) = [("末", Qualifier::End), ("初", Qualifier::Start)]
+                    .iter()
+                    .find(|(w, _)| starts(line, end + len, w))
+                    .map_or((Qualifier::None, 0), |(w, q)| (*q, w.len()));
+                return done(
+                    self,
+                    end + len + qlen,
+                    Timex::Quarter(y, q),
+                    qual,
+                    "date_quarter",
+                );
+            }
+        }
+        // No other period starts with a numeral or 第 (most tries here do).
+        if q_at > at || rest.starts_with(number_could_start) {
+            return None;
+        }
         for (word, half) in HALVES {
             if rest.starts_with(word) {
                 return done(
@@ -1311,34 +1343,6 @@ impl Reader<'_, '_, '_> {
                         "date_months",
                     );
                 }
-            }
-        }
-        let q_at = if rest.starts_with(ORDINAL) {
-            at + ORDINAL.len_utf8()
-        } else {
-            at
-        };
-        if let Some((q, end)) = number_at(line, q_at, 1) {
-            if (1..=4).contains(&q) && (starts(line, end, "季度") || starts(line, end, "季")) {
-                let len = if starts(line, end, "季度") {
-                    "季度".len()
-                } else {
-                    "季".len()
-                };
-                if len == "季".len() && year.is_none() {
-                    return None; // 第3季 of a show is no date
-                }
-                let (qual, qlen) = [("末", Qualifier::End), ("初", Qualifier::Start)]
-                    .iter()
-                    .find(|(w, _)| starts(line, end + len, w))
-                    .map_or((Qualifier::None, 0), |(w, q)| (*q, w.len()));
-                return done(
-                    self,
-                    end + len + qlen,
-                    Timex::Quarter(y, q),
-                    qual,
-                    "date_quarter",
-                );
             }
         }
         if let Some(r) = rest.strip_prefix(QUARTER_LETTER) {
@@ -2221,6 +2225,19 @@ mod tests {
         }
         for c in [ORDINAL, QUARTER_LETTER, '3', '三', '十'] {
             assert!(period_could_start(c), "{c}");
+        }
+        // Reader::period reads only a quarter where a numeral or 第 is.
+        let period_words = HALVES
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(YEAR_PARTS.iter().map(|(w, _)| *w))
+            .chain(MONTH_PARTS.iter().map(|(w, _)| *w))
+            .chain(SO_FAR);
+        for w in period_words.chain([QUARTER_LETTER.encode_utf8(&mut [0; 4]) as &str]) {
+            assert!(
+                !w.starts_with(|c| c == ORDINAL || number_could_start(c)),
+                "{w}"
+            );
         }
         assert!(year_could_start('同'));
     }

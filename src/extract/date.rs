@@ -773,14 +773,12 @@ impl Reader<'_, '_, '_> {
             return Some(first);
         }
         let end = skip_time_of_day(self.line, first.span.end);
-        for connector in ["至", "到", "-", "—", "～", "~", "－"] {
-            if !starts(self.line, end, connector) {
-                continue;
-            }
+        // One connector at most is there: each is one character.
+        if let Some(connector) = word_at(self.line, end, &RANGE_CONNECTORS) {
             let Some((second_value, second_end)) =
                 self.second_half(end + connector.len(), &first.value)
             else {
-                continue;
+                return Some(first);
             };
             let second_end = skip_time_of_day(self.line, second_end);
             let value = Timex::Interval(Box::new(first.value.clone()), Box::new(second_value));
@@ -2090,21 +2088,37 @@ fn date_suffix_qualifier(line: &str, at: usize) -> Option<(Qualifier, usize)> {
 
 /// Skips a time-of-day word between the halves of a range (晚上, 凌晨).
 fn skip_time_of_day(line: &str, at: usize) -> usize {
-    for w in [
-        "晚上", "凌晨", "上午", "下午", "中午", "早上", "傍晚", "夜间", "白天",
-    ] {
-        if starts(line, at, w) {
-            let after = at + w.len();
-            if ["至", "到", "-", "—"]
-                .iter()
-                .any(|c| starts(line, after, c))
-                || line[after..].is_empty()
-            {
-                return after;
-            }
+    // The words are all two characters long: one at most is there.
+    if let Some(w) = word_at(line, at, &TIMES_OF_DAY) {
+        let after = at + w.len();
+        if ["至", "到", "-", "—"]
+            .iter()
+            .any(|c| starts(line, after, c))
+            || line[after..].is_empty()
+        {
+            return after;
         }
     }
     at
+}
+
+/// Times of day, skipped between the halves of a range.
+const TIMES_OF_DAY: [&str; 9] = [
+    "晚上", "凌晨", "上午", "下午", "中午", "早上", "傍晚", "夜间", "白天",
+];
+
+/// What joins the halves of a range (8月7日至9日).
+const RANGE_CONNECTORS: [&str; 7] = ["至", "到", "-", "—", "～", "~", "－"];
+
+/// The first of `words` that `line` has at `at`. Only the words that
+/// start with the character there are compared: after most dates there
+/// is none, and a comparison costs more than reading a character.
+fn word_at<'w>(line: &str, at: usize, words: &[&'w str]) -> Option<&'w str> {
+    let c = line[at..].chars().next()?;
+    words
+        .iter()
+        .copied()
+        .find(|w| w.chars().next() == Some(c) && starts(line, at, w))
 }
 
 fn month_follows(line: &str, at: usize) -> bool {
@@ -2247,6 +2261,17 @@ mod tests {
         assert!(READERS.len() <= 16, "one bit each in a u16");
         for c in '\0'..='\u{FFFF}' {
             assert_eq!(readers_admitting(c), guards_admitting(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn one_time_of_day_and_one_connector_at_most_are_at_a_position() {
+        // Distinct words of one length: where one is, no other is.
+        for (words, chars) in [(&TIMES_OF_DAY[..], 2), (&RANGE_CONNECTORS[..], 1)] {
+            for (k, w) in words.iter().enumerate() {
+                assert_eq!(w.chars().count(), chars, "{w}");
+                assert!(!words[..k].contains(w), "{w}");
+            }
         }
     }
 
@@ -2430,6 +2455,17 @@ mod tests {
                     looks_ahead(look_ahead_window(&line, at)),
                     "{} at {}", line, at
                 );
+            }
+        }
+
+        #[test]
+        fn a_word_is_found_as_comparing_every_word_finds_it(line in date_text()) {
+            let lists: [&[&str]; 3] = [&TIMES_OF_DAY, &RANGE_CONNECTORS, LOOK_AHEAD];
+            for at in (0..=line.len()).filter(|&k| line.is_char_boundary(k)) {
+                for words in lists {
+                    let every = words.iter().copied().find(|w| starts(&line, at, w));
+                    prop_assert_eq!(word_at(&line, at, words), every, "{} at {}", line, at);
+                }
             }
         }
 

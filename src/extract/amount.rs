@@ -378,9 +378,15 @@ fn non_fact_word_over(line: &str, run: &Range<usize>) -> Option<Range<usize>> {
         .take_while(|&(_, c)| in_a_word(c))
         .last()
         .map_or(run.start, |(i, _)| i);
-    line[earliest..run.end]
+    non_fact_word_from(line, earliest, run)
+}
+
+/// The longest non-fact word over the run's start, at the leftmost start
+/// from byte `from` on.
+fn non_fact_word_from(line: &str, from: usize, run: &Range<usize>) -> Option<Range<usize>> {
+    line[from..run.end]
         .char_indices()
-        .map(|(i, _)| earliest + i)
+        .map(|(i, _)| from + i)
         .take_while(|&k| k <= run.start)
         .find_map(|k| {
             NON_FACTS
@@ -1540,16 +1546,7 @@ mod tests {
             .take(4)
             .last()
             .map_or(run.start, |(i, _)| i);
-        line[window_start..run.end]
-            .char_indices()
-            .map(|(i, _)| window_start + i)
-            .take_while(|&k| k <= run.start)
-            .find_map(|k| {
-                NON_FACTS
-                    .longest_prefix(&line[k..])
-                    .filter(|(len, _)| k + len > run.start)
-                    .map(|(len, _)| k..k + len)
-            })
+        non_fact_word_from(line, window_start, run)
     }
 
     proptest! {

@@ -558,17 +558,23 @@ mod tests {
             assert_read_as_the_general_reading_reads(&c.to_string());
         }
         // Every string of up to four characters from digits, point and comma.
-        let alphabet = ['0', '1', '9', '.', ','];
+        for s in strings_up_to_four(&["0", "1", "9", ".", ","]) {
+            assert_read_as_the_general_reading_reads(&s);
+        }
+    }
+
+    /// Every string of one to four pieces of `alphabet`.
+    fn strings_up_to_four(alphabet: &[&str]) -> Vec<String> {
+        let mut all = Vec::new();
         let mut strings = vec![String::new()];
         for _ in 0..4 {
             strings = strings
                 .iter()
                 .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
                 .collect();
-            for s in &strings {
-                assert_read_as_the_general_reading_reads(s);
-            }
+            all.extend(strings.iter().cloned());
         }
+        all
     }
 
     /// `parse` and the general reading agree, to the representation of the
@@ -591,15 +597,8 @@ mod tests {
             "一", "二", "两", "九", "十", "拾", "百", "千", "万", "萬", "亿", "零", "几", "5", "0",
             ".",
         ];
-        let mut strings = vec![String::new()];
-        for _ in 0..4 {
-            strings = strings
-                .iter()
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            for s in &strings {
-                assert_read_as_the_general_reading_reads(s);
-            }
+        for s in strings_up_to_four(&alphabet) {
+            assert_read_as_the_general_reading_reads(&s);
         }
     }
 

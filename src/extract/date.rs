@@ -416,46 +416,16 @@ static DATE_CHARS: LazyLock<CharSet> =
     LazyLock::new(|| CharSet::new(|c| could_start(c) || is_clause_end(c)));
 
 /// The first character at or after `from` in [`DATE_CHARS`], and where it
-/// is. This runs at every character of the text: a three-byte character
-/// (a Chinese one) is looked up by its bytes, not decoded first.
+/// is.
 fn next_date_char(line: &str, from: usize) -> Option<(usize, char)> {
-    let bits = &*DATE_CHAR_BITS;
-    let bytes = line.as_bytes();
-    let mut rest = &bytes[from..];
-    loop {
-        // Its first byte gives the high bits of its code (the word of the
-        // set), the second the middle ones, the third the low ones (the
-        // bit in the word).
-        while let [b0 @ 0xE0..=0xEF, b1, b2, ref tail @ ..] = *rest {
-            let word = usize::from(b0 & 0x0F) << 6 | usize::from(b1 & 0x3F);
-            if bits[word] >> (b2 & 0x3F) & 1 != 0 {
-                break;
-            }
-            rest = tail;
-        }
-        let at = bytes.len() - rest.len();
-        let c = line[at..].chars().next()?;
-        if DATE_CHARS.contains(c) {
-            return Some((at, c));
-        }
-        rest = &rest[c.len_utf8()..];
-    }
+    DATE_CHARS
+        .find(&line[from..])
+        .map(|(skipped, c)| (from + skipped, c))
 }
-
-/// [`DATE_CHARS`] in the Basic Multilingual Plane, one bit per character
-/// in 64-bit words, as [`next_date_char`] reads it.
-static DATE_CHAR_BITS: LazyLock<[u64; 0x10000 / 64]> = LazyLock::new(|| {
-    let mut bits = [0u64; 0x10000 / 64];
-    for c in ('\0'..='\u{FFFF}').filter(|&c| DATE_CHARS.contains(c)) {
-        bits[c as usize / 64] |= 1 << (c as usize % 64);
-    }
-    bits
-});
 
 /// Builds this module's tables now rather than at the first paragraph.
 pub(super) fn warm_up() {
     LazyLock::force(&DATE_CHARS);
-    LazyLock::force(&DATE_CHAR_BITS);
     readers_admitting('今');
     LazyLock::force(&CLAUSE_END_LEADS);
     LazyLock::force(&LOOK_AHEAD_RE);
@@ -623,12 +593,8 @@ fn readers_admitting(c: char) -> u16 {
     const ASK: u16 = u16::MAX;
     static ADMITTED: LazyLock<Vec<u16>> = LazyLock::new(|| {
         let mut admitted = vec![ASK; 0x10000];
-        for (word, &bits) in DATE_CHAR_BITS.iter().enumerate() {
-            for bit in (0..64).filter(|bit| bits >> bit & 1 != 0) {
-                if let Some(c) = char::from_u32((word * 64 + bit) as u32) {
-                    admitted[c as usize] = guards_admitting(c);
-                }
-            }
+        for c in DATE_CHARS.bmp_chars() {
+            admitted[c as usize] = guards_admitting(c);
         }
         admitted
     });
@@ -2218,6 +2184,16 @@ mod tests {
         }
     }
 
+    /// The words a period reader looks for.
+    fn period_words() -> impl Iterator<Item = &'static str> {
+        HALVES
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(YEAR_PARTS.iter().map(|(w, _)| *w))
+            .chain(MONTH_PARTS.iter().map(|(w, _)| *w))
+            .chain(SO_FAR.iter().copied())
+    }
+
     #[test]
     fn every_word_of_a_reader_starts_with_a_character_its_guard_admits() {
         for w in RECENT_YEARS {
@@ -2229,26 +2205,16 @@ mod tests {
         for (w, ..) in HOLIDAYS {
             assert!(w.starts_with(holiday_could_start), "{w}");
         }
-        let period_words = HALVES
-            .iter()
-            .map(|(w, _)| *w)
-            .chain(YEAR_PARTS.iter().map(|(w, _)| *w))
-            .chain(MONTH_PARTS.iter().map(|(w, _)| *w))
-            .chain(SO_FAR);
-        for w in period_words {
+        for w in period_words() {
             assert!(w.starts_with(period_could_start), "{w}");
         }
         for c in [ORDINAL, QUARTER_LETTER, '3', '三', '十'] {
             assert!(period_could_start(c), "{c}");
         }
         // Reader::period reads only a quarter where a numeral or 第 is.
-        let period_words = HALVES
-            .iter()
-            .map(|(w, _)| *w)
-            .chain(YEAR_PARTS.iter().map(|(w, _)| *w))
-            .chain(MONTH_PARTS.iter().map(|(w, _)| *w))
-            .chain(SO_FAR);
-        for w in period_words.chain([QUARTER_LETTER.encode_utf8(&mut [0; 4]) as &str]) {
+        let mut quarter = [0; 4];
+        let quarter: &str = QUARTER_LETTER.encode_utf8(&mut quarter);
+        for w in period_words().map(|w| -> &str { w }).chain([quarter]) {
             assert!(
                 !w.starts_with(|c| c == ORDINAL || number_could_start(c)),
                 "{w}"
@@ -2477,16 +2443,6 @@ mod tests {
         ) {
             for at in (0..=line.len()).filter(|&k| line.is_char_boundary(k)) {
                 prop_assert_eq!(starts(&line, at, &word), line[at..].starts_with(word.as_str()));
-            }
-        }
-
-        #[test]
-        fn date_chars_are_found_as_a_char_search_finds_them(
-            line in prop_oneof![date_text(), any::<String>()]
-        ) {
-            for at in (0..=line.len()).filter(|&k| line.is_char_boundary(k)) {
-                let want = DATE_CHARS.find(&line[at..]).map(|(k, c)| (at + k, c));
-                prop_assert_eq!(next_date_char(&line, at), want);
             }
         }
 

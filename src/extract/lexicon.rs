@@ -158,14 +158,15 @@ impl<T: Copy> WordTable<T> {
 /// cannot concern it with one lookup each. Made from the test itself, so
 /// the two cannot disagree; characters past the plane ask the test.
 pub struct CharSet {
-    bmp: Vec<u64>,
+    /// Bit `c % 64` of word `c / 64` for each character `c` of the plane.
+    bmp: Box<[u64; 0x10000 / 64]>,
     test: fn(char) -> bool,
 }
 
 impl CharSet {
     /// The set of the characters `test` holds for.
     pub fn new(test: fn(char) -> bool) -> Self {
-        let mut bmp = vec![0u64; 0x10000 / 64];
+        let mut bmp = Box::new([0u64; 0x10000 / 64]);
         for c in (0..0x10000).filter_map(char::from_u32) {
             if test(c) {
                 bmp[c as usize / 64] |= 1 << (c as usize % 64);
@@ -184,9 +185,38 @@ impl CharSet {
     }
 
     /// The first character of `text` in the set, with its byte offset.
+    ///
+    /// Scanners call this at every character they pass over, and most are
+    /// Chinese: a three-byte character is looked up by its bytes, not
+    /// decoded first. Its first byte gives the high bits of its code, the
+    /// second the middle ones (together, the word of the set), the third
+    /// the low ones (the bit in the word).
     #[inline]
     pub fn find(&self, text: &str) -> Option<(usize, char)> {
-        text.char_indices().find(|&(_, c)| self.contains(c))
+        let bytes = text.as_bytes();
+        let mut rest = bytes;
+        loop {
+            while let [b0 @ 0xE0..=0xEF, b1, b2, ref tail @ ..] = *rest {
+                let word = usize::from(b0 & 0x0F) << 6 | usize::from(b1 & 0x3F);
+                if self.bmp[word] >> (b2 & 0x3F) & 1 != 0 {
+                    break;
+                }
+                rest = tail;
+            }
+            let at = bytes.len() - rest.len();
+            let c = text[at..].chars().next()?;
+            if self.contains(c) {
+                return Some((at, c));
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+
+    /// The characters of the Basic Multilingual Plane in the set.
+    pub fn bmp_chars(&self) -> impl Iterator<Item = char> + '_ {
+        (0..0x10000u32)
+            .filter(|&code| self.bmp[code as usize / 64] >> (code % 64) & 1 != 0)
+            .filter_map(char::from_u32)
     }
 }
 
@@ -314,6 +344,32 @@ pub fn warm_up() {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    proptest::proptest! {
+        #[test]
+        fn a_set_finds_what_a_search_by_characters_finds(
+            text in proptest::prop_oneof![
+                "[0-9a-z年月日今去一二十，。、\u{4e00}-\u{4e2f}\u{7f00}-\u{7f10}é€😀]{0,40}",
+                proptest::prelude::any::<String>(),
+            ]
+        ) {
+            let set = CharSet::new(|c| {
+                matches!(c, '0'..='9' | '年' | '月' | '今' | '，' | 'é' | '😀') || ('\u{4e00}'..'\u{4e08}').contains(&c)
+            });
+            for at in (0..=text.len()).filter(|&k| text.is_char_boundary(k)) {
+                let rest = &text[at..];
+                let want = rest.char_indices().find(|&(_, c)| set.contains(c));
+                proptest::prop_assert_eq!(set.find(rest), want);
+            }
+        }
+    }
+
+    #[test]
+    fn a_set_lists_its_characters_of_the_plane() {
+        let set = CharSet::new(|c| matches!(c, '0' | '年' | '😀'));
+        assert_eq!(set.bmp_chars().collect::<Vec<_>>(), ['0', '年']);
+        assert!(set.contains('😀'));
+    }
 
     #[test]
     fn a_table_gives_back_its_words_and_no_comment() {

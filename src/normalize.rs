@@ -1051,16 +1051,27 @@ mod tests {
         assert_eq!(fast.map, slow.map, "{original:?}");
     }
 
+    /// The articles of `corpus/`: (path, text).
+    fn corpus_texts() -> Vec<(std::path::PathBuf, String)> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+        let texts: Vec<_> = std::fs::read_dir(dir)
+            .expect("corpus/")
+            .map(|entry| entry.expect("entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).expect("UTF-8");
+                (path, text)
+            })
+            .collect();
+        assert!(!texts.is_empty(), "corpus/ holds articles");
+        texts
+    }
+
     #[test]
     fn fast_paths_equal_char_by_char_on_the_corpus() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
-        for entry in std::fs::read_dir(dir).expect("corpus/") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "txt") {
-                let text = std::fs::read_to_string(&path).expect("UTF-8");
-                assert_same_as_char_by_char(&text);
-                assert_same_as_char_by_char(&text.replace('\n', "\r\n"));
-            }
+        for (_, text) in corpus_texts() {
+            assert_same_as_char_by_char(&text);
+            assert_same_as_char_by_char(&text.replace('\n', "\r\n"));
         }
     }
 
@@ -1104,13 +1115,8 @@ mod tests {
 
     #[test]
     fn fast_path_equals_reference_on_the_corpus() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
-        for entry in std::fs::read_dir(dir).expect("corpus/") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "txt") {
-                let text = std::fs::read_to_string(&path).expect("UTF-8");
-                assert_eq!(norm(&text), reference(&text), "{}", path.display());
-            }
+        for (path, text) in corpus_texts() {
+            assert_eq!(norm(&text), reference(&text), "{}", path.display());
         }
     }
 

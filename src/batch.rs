@@ -1,10 +1,11 @@
 //! Running the pipeline over many documents: in parallel, in bounded
 //! memory, with output in input order whatever the thread count.
 //!
-//! Three kinds of thread: one reader decodes the sources into documents;
-//! `threads` workers run the pipeline, each on one document at a time; the
-//! caller's thread puts the results back in input order and hands each to
-//! the sink as soon as every earlier document has been handed over. At most
+//! Three kinds of thread: one reader decodes the sources into documents
+//! and packs consecutive ones into parcels; `threads` workers run the
+//! pipeline, each on one parcel at a time; the caller's thread puts the
+//! parcels back in input order and hands each document to the sink as soon
+//! as every earlier document has been handed over. At most
 //! [`RunOptions::in_flight_documents`] documents (and, beyond the first,
 //! [`RunOptions::in_flight_bytes`] input bytes) are between the reader and
 //! the sink at any time, so memory is bounded by a few documents whatever
@@ -230,28 +231,37 @@ impl Processed {
 #[derive(Default)]
 struct Spares {
     buffers: Vec<Vec<u8>>,
+    /// Their capacity in all.
+    bytes: usize,
 }
 
 impl Spares {
-    /// Buffers kept: two documents' worth.
-    const KEPT: usize = 4;
+    /// Buffers kept: two parcels' worth of documents.
+    const KEPT: usize = 4 * PARCEL_DOCUMENTS;
     /// A buffer larger than this (a huge document's) is freed, not kept.
     const LARGEST: usize = 4 << 20;
+    /// Most bytes kept in all: a worker does not hold on to the buffers of
+    /// a parcel of large documents.
+    const KEPT_BYTES: usize = 16 << 20;
 
     fn take_back(&mut self, spent: Processed) {
         for mut buffer in [spent.csv, spent.jsonl] {
             if buffer.capacity() > 0
                 && buffer.capacity() <= Self::LARGEST
                 && self.buffers.len() < Self::KEPT
+                && self.bytes + buffer.capacity() <= Self::KEPT_BYTES
             {
                 buffer.clear();
+                self.bytes += buffer.capacity();
                 self.buffers.push(buffer);
             }
         }
     }
 
     fn buffer(&mut self) -> Vec<u8> {
-        self.buffers.pop().unwrap_or_default()
+        let buffer = self.buffers.pop().unwrap_or_default();
+        self.bytes -= buffer.capacity();
+        buffer
     }
 }
 
@@ -359,6 +369,17 @@ impl Window {
             || (state.documents < documents && state.bytes.saturating_add(bytes) <= self.most_bytes)
     }
 
+    /// Lets a document of `bytes` in if there is room now.
+    fn try_enter(&self, bytes: usize) -> bool {
+        let mut state = self.lock();
+        if state.closed || !self.fits(&state, bytes, self.most_documents) {
+            return false;
+        }
+        state.documents += 1;
+        state.bytes += bytes;
+        true
+    }
+
     /// Waits for room for a document of `bytes`; false once closed.
     fn enter(&self, bytes: usize) -> bool {
         let mut state = self.lock();
@@ -375,13 +396,13 @@ impl Window {
         true
     }
 
-    /// A document has reached the sink. A waiting reader is woken once the
-    /// window has half emptied, not at every document: it then refills the
-    /// window in one go, and a full window costs one wake-up per half
-    /// window rather than one per document.
-    fn leave(&self, bytes: usize) {
+    /// `documents` of `bytes` in all have reached the sink. A waiting
+    /// reader is woken once the window has half emptied, not at every
+    /// document: it then refills the window in one go, and a full window
+    /// costs one wake-up per half window rather than one per document.
+    fn leave(&self, documents: usize, bytes: usize) {
         let mut state = self.lock();
-        state.documents -= 1;
+        state.documents -= documents;
         state.bytes -= bytes;
         let wake = state
             .reader_waits_for
@@ -419,10 +440,10 @@ pub fn run(
         options.in_flight_documents,
         options.in_flight_bytes,
     ));
-    let (work_sender, work) = mpsc::channel::<(usize, Item)>();
+    let (work_sender, work) = mpsc::channel::<Parcel<Item>>();
     let work = Mutex::new(work);
-    let (done_sender, done) = mpsc::channel::<(usize, usize, Processed)>();
-    // The sink hands each document back to the worker that made it.
+    let (done_sender, done) = mpsc::channel::<(Parcel<Processed>, usize)>();
+    // The sink hands each parcel back to the worker that made it.
     let mut give_back = Vec::with_capacity(options.threads.max(1));
 
     // The reader is not joined: it may be blocked reading stdin when the run
@@ -434,24 +455,14 @@ pub fn run(
         let cancel = Arc::clone(&cancel);
         std::thread::Builder::new()
             .name("zhfacts-reader".into())
-            .spawn(move || {
-                let items = sources.iter().flat_map(|s| input::read(s, decoding));
-                for (sequence, item) in items.enumerate() {
-                    if cancel.load(Ordering::Relaxed) || !window.enter(item.bytes()) {
-                        break;
-                    }
-                    if work_sender.send((sequence, item)).is_err() {
-                        break;
-                    }
-                }
-            })?;
+            .spawn(move || read_into_parcels(&sources, decoding, &window, &cancel, &work_sender))?;
     }
 
     let mut report = Report::default();
     let outcome = std::thread::scope(|scope| -> io::Result<()> {
         for worker_index in 0..options.threads.max(1) {
             let done_sender = done_sender.clone();
-            let (spent_sender, spent) = mpsc::channel::<Processed>();
+            let (spent_sender, spent) = mpsc::channel::<Parcel<Processed>>();
             give_back.push(spent_sender);
             let (work, cancel, pipeline) = (&work, &cancel, &options.pipeline);
             let render = options.render;
@@ -459,8 +470,8 @@ pub fn run(
             let worker = std::thread::Builder::new().name("zhfacts-worker".into());
             let mut spares = Spares::default();
             worker.spawn_scoped(scope, move || loop {
-                for spent in spent.try_iter() {
-                    spares.take_back(spent);
+                for parcel in spent.try_iter() {
+                    parcel.items.into_iter().for_each(|p| spares.take_back(p));
                 }
                 // Waits in short steps: the reader may be blocked on stdin
                 // when the run stops, and must not keep the workers.
@@ -471,17 +482,17 @@ pub fn run(
                 if cancel.load(Ordering::Relaxed) || window.is_closed() {
                     break;
                 }
-                let (sequence, item) = match next {
-                    Ok(next) => next,
+                let parcel = match next {
+                    Ok(parcel) => parcel,
                     Err(mpsc::RecvTimeoutError::Timeout) => continue,
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 };
-                let mut processed = process(pipeline, item);
-                processed.render(render, &mut spares);
-                if done_sender
-                    .send((sequence, worker_index, processed))
-                    .is_err()
-                {
+                let processed = parcel.map(|item| {
+                    let mut processed = process(pipeline, item);
+                    processed.render(render, &mut spares);
+                    processed
+                });
+                if done_sender.send((processed, worker_index)).is_err() {
                     break;
                 }
             })?;
@@ -491,23 +502,27 @@ pub fn run(
         let _close = CloseOnDrop(&window);
         let mut waiting = BTreeMap::new();
         let mut next = 0usize;
-        for (sequence, worker, processed) in &done {
-            waiting.insert(sequence, (worker, processed));
-            while let Some((worker, processed)) = waiting.remove(&next) {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(interrupted());
+        for (parcel, worker) in &done {
+            waiting.insert(parcel.number, (parcel, worker));
+            while let Some((parcel, worker)) = waiting.remove(&next) {
+                let mut bytes = 0;
+                for processed in &parcel.items {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(interrupted());
+                    }
+                    sink(processed)?;
+                    report.add(processed);
+                    bytes += processed.report.bytes;
+                    progress(Progress {
+                        documents: report.documents_seen,
+                        bytes: report.input_bytes,
+                    });
                 }
-                sink(&processed)?;
-                report.add(&processed);
-                window.leave(processed.report.bytes);
+                window.leave(parcel.items.len(), bytes);
                 next += 1;
-                progress(Progress {
-                    documents: report.documents_seen,
-                    bytes: report.input_bytes,
-                });
                 // A worker that has stopped cannot take it back: then it is
                 // freed here.
-                let _ = give_back[worker].send(processed);
+                let _ = give_back[worker].send(parcel);
             }
         }
         if cancel.load(Ordering::Relaxed) {
@@ -518,6 +533,113 @@ pub fn run(
     outcome?;
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     Ok(report)
+}
+
+/// Consecutive documents that travel together from the reader to a worker
+/// and from the worker to the sink: one message and at most one wake-up
+/// each way for several small documents, not one per document (a wake-up
+/// costs the two cores about as much as extracting a short paragraph).
+#[derive(Debug)]
+struct Parcel<T> {
+    /// Its place among the parcels, from 0.
+    number: usize,
+    items: Vec<T>,
+}
+
+impl<T> Parcel<T> {
+    fn map<U>(self, f: impl FnMut(T) -> U) -> Parcel<U> {
+        Parcel {
+            number: self.number,
+            items: self.items.into_iter().map(f).collect(),
+        }
+    }
+}
+
+/// Most documents in a parcel.
+const PARCEL_DOCUMENTS: usize = 16;
+/// A parcel is sent once it holds this many input bytes: small enough that
+/// two workers share even a small batch.
+const PARCEL_BYTES: usize = 64 << 10;
+
+/// The reader's loop: decodes every source, lets each document into the
+/// window and sends them to the workers in parcels. A parcel goes as soon
+/// as it is full, before the reader waits for room in the window (the
+/// documents it holds must move for room to come), before it reads
+/// standard input, and at the end. Documents on standard input go alone:
+/// a filter answers each one without waiting for the next.
+fn read_into_parcels(
+    sources: &[Source],
+    decoding: Decoding,
+    window: &Window,
+    cancel: &AtomicBool,
+    work: &mpsc::Sender<Parcel<Item>>,
+) {
+    let mut packer = Packer::new(work);
+    for source in sources {
+        let alone = matches!(source, Source::Stdin);
+        if alone && !packer.send() {
+            return;
+        }
+        for item in input::read(source, decoding) {
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            let size = item.bytes();
+            if !window.try_enter(size) && (!packer.send() || !window.enter(size)) {
+                return;
+            }
+            packer.add(item);
+            if (alone || packer.is_full()) && !packer.send() {
+                return;
+            }
+        }
+    }
+    packer.send();
+}
+
+/// The parcel the reader is filling.
+struct Packer<'a> {
+    parcel: Parcel<Item>,
+    bytes: usize,
+    work: &'a mpsc::Sender<Parcel<Item>>,
+}
+
+impl<'a> Packer<'a> {
+    fn new(work: &'a mpsc::Sender<Parcel<Item>>) -> Self {
+        Packer {
+            parcel: Parcel {
+                number: 0,
+                items: Vec::new(),
+            },
+            bytes: 0,
+            work,
+        }
+    }
+
+    fn add(&mut self, item: Item) {
+        self.bytes += item.bytes();
+        self.parcel.items.push(item);
+    }
+
+    fn is_full(&self) -> bool {
+        self.parcel.items.len() >= PARCEL_DOCUMENTS || self.bytes >= PARCEL_BYTES
+    }
+
+    /// Sends the parcel if it holds anything; false once the workers are
+    /// gone.
+    fn send(&mut self) -> bool {
+        if self.parcel.items.is_empty() {
+            return true;
+        }
+        let items = std::mem::take(&mut self.parcel.items);
+        let parcel = Parcel {
+            number: self.parcel.number,
+            items,
+        };
+        self.parcel.number += 1;
+        self.bytes = 0;
+        self.work.send(parcel).is_ok()
+    }
 }
 
 struct CloseOnDrop<'a>(&'a Window);
@@ -683,6 +805,81 @@ mod tests {
         }
     }
 
+    /// The parcels the reader makes of `sources`: each one's number and
+    /// its documents' ids.
+    fn parcels_of(sources: &[Source], window: &Window) -> Vec<(usize, Vec<String>)> {
+        let (work, parcels) = mpsc::channel();
+        read_into_parcels(
+            sources,
+            Decoding::default(),
+            window,
+            &AtomicBool::new(false),
+            &work,
+        );
+        drop(work);
+        let id = |item: &Item| match item {
+            Item::Document(d) => d.id.clone(),
+            Item::Failed(f) => f.document.clone(),
+        };
+        parcels
+            .iter()
+            .map(|p: Parcel<Item>| (p.number, p.items.iter().map(id).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn the_reader_packs_documents_in_order_into_numbered_parcels() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = |i: usize, text: &str| format!("{{\"id\":\"d{i}\",\"text\":\"{text}\"}}");
+        let small: Vec<String> = (0..40).map(|i| line(i, "600亿元")).collect();
+        let sources = [jsonl_source(dir.path(), &small)];
+        let parcels = parcels_of(&sources, &Window::new(1000, 1 << 30));
+        let sizes: Vec<usize> = parcels.iter().map(|(_, ids)| ids.len()).collect();
+        assert_eq!(sizes, [16, 16, 8], "full by documents, the rest at the end");
+        let numbers: Vec<usize> = parcels.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [0, 1, 2]);
+        let ids: Vec<String> = parcels.into_iter().flat_map(|(_, ids)| ids).collect();
+        assert_eq!(ids, (0..40).map(|i| format!("d{i}")).collect::<Vec<_>>());
+
+        // 30 KB documents: full by bytes at the third.
+        let large: Vec<String> = (0..7).map(|i| line(i, &"元".repeat(10_000))).collect();
+        let sources = [jsonl_source(dir.path(), &large)];
+        let parcels = parcels_of(&sources, &Window::new(1000, 1 << 30));
+        let sizes: Vec<usize> = parcels.iter().map(|(_, ids)| ids.len()).collect();
+        assert_eq!(sizes, [3, 3, 1]);
+    }
+
+    #[test]
+    fn the_reader_sends_its_parcel_before_waiting_for_room() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines: Vec<String> = (0..5)
+            .map(|i| format!("{{\"id\":\"d{i}\",\"text\":\"1元\"}}"))
+            .collect();
+        let sources = [jsonl_source(dir.path(), &lines)];
+        let window = Arc::new(Window::new(2, 1 << 30));
+        let reader = {
+            let window = Arc::clone(&window);
+            std::thread::spawn(move || parcels_of(&sources, &window))
+        };
+        // The window holds two documents: the reader must send them before
+        // it waits, or nothing would ever leave.
+        let mut left = 0;
+        while left < 5 {
+            let state = window.lock();
+            let (documents, bytes) = (state.documents, state.bytes);
+            let waits = state.reader_waits_for.is_some();
+            drop(state);
+            if (documents == 2 && waits) || (left == 4 && documents == 1) {
+                window.leave(documents, bytes);
+                left += documents;
+            }
+            std::thread::yield_now();
+        }
+        let parcels = reader.join().unwrap();
+        let sizes: Vec<usize> = parcels.iter().map(|(_, ids)| ids.len()).collect();
+        assert_eq!(sizes, [2, 2, 1]);
+    }
+
     #[test]
     fn a_waiting_reader_is_woken_once_the_window_has_half_emptied() {
         let window = Arc::new(Window::new(4, 1 << 20));
@@ -702,13 +899,13 @@ mod tests {
         }
         // Three and then two documents in: the reader is not woken (a wake
         // would find room and let it in).
-        window.leave(10);
-        window.leave(10);
+        window.leave(1, 10);
+        window.leave(1, 10);
         std::thread::sleep(Duration::from_millis(50));
         assert!(!entered.load(Ordering::SeqCst));
         assert_eq!(window.lock().reader_waits_for, Some(10));
         // One document in, fewer than half: the reader comes in.
-        window.leave(10);
+        window.leave(1, 10);
         reader.join().unwrap();
         assert!(entered.load(Ordering::SeqCst));
         let state = window.lock();
@@ -727,7 +924,7 @@ mod tests {
         while window.lock().reader_waits_for.is_none() {
             std::thread::yield_now();
         }
-        window.leave(60);
+        window.leave(1, 60);
         assert!(reader.join().unwrap());
         assert_eq!(window.lock().bytes, 500);
     }
@@ -751,11 +948,36 @@ mod tests {
         assert!(reused.is_empty() && reused.capacity() >= 5);
         spares.take_back(spent(vec![0; Spares::LARGEST + 1], vec![1; 8]));
         assert_eq!(spares.buffers.len(), 1, "the huge one is freed");
-        for _ in 0..4 {
+        for _ in 0..Spares::KEPT {
             spares.take_back(spent(vec![2; 8], vec![3; 8]));
         }
         assert_eq!(spares.buffers.len(), Spares::KEPT);
         assert!(spares.buffers.iter().all(Vec::is_empty));
+        assert_eq!(
+            spares.bytes,
+            spares.buffers.iter().map(Vec::capacity).sum::<usize>()
+        );
+    }
+
+    #[test]
+    fn spares_keep_no_more_than_their_bytes() {
+        let large = || Processed {
+            csv: vec![0; Spares::LARGEST],
+            jsonl: vec![0; Spares::LARGEST],
+            ..failed(input::Failure {
+                document: "d".into(),
+                reason: "r".into(),
+                bytes: 0,
+            })
+        };
+        let mut spares = Spares::default();
+        for _ in 0..Spares::KEPT {
+            spares.take_back(large());
+        }
+        assert_eq!(spares.buffers.len(), Spares::KEPT_BYTES / Spares::LARGEST);
+        assert!(spares.bytes <= Spares::KEPT_BYTES);
+        let taken = spares.buffer();
+        assert_eq!(spares.bytes, Spares::KEPT_BYTES - taken.capacity());
     }
 
     #[test]

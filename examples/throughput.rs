@@ -1,7 +1,7 @@
 //! Throughput at scale, in one run: zhfacts against plain jieba-rs.
 //!
 //! ```sh
-//! cargo run --release --example throughput -- [FILES_MB] [JSONL_MB] [DIR]
+//! cargo run --release --example throughput -- [FILES_MB] [JSONL_MB] [DIR] [PAIRS]
 //! cargo run --release --example throughput -- 200 1000   # the issue's sizes
 //! ```
 //!
@@ -11,10 +11,13 @@
 //! measures, over the article files:
 //! - start-up: dictionaries loaded and one tiny document extracted;
 //! - jieba-rs `cut` with HMM, one thread, over the same texts (the reference);
+//! - jieba-rs `cut` on one and then two threads over the texts in memory:
+//!   how much a second core gives work that shares nothing on this machine,
+//!   the ceiling for the `-j1` → `-j2` scaling below;
 //! - `zhfacts extract` with `-j1` and `-j2` (the library's batch runner with
-//!   the CLI's CSV and JSON Lines writers), their MB/s, the ratio of `-j1`
-//!   to jieba, the `-j1`→`-j2` scaling, and that both outputs are
-//!   byte-identical;
+//!   the CLI's CSV and JSON Lines writers), PAIRS times alternated (default
+//!   1), their MB/s, the ratio of `-j1` to jieba, the `-j1`→`-j2` scaling
+//!   (medians over the pairs), and that both outputs are byte-identical;
 //! - the same two runs with the facts formatted but not written to disk;
 //! - before each timed run, `sync`: no run pays for the writeback of the
 //!   files written before it (the corpus, the previous run's facts);
@@ -47,6 +50,7 @@ fn main() -> io::Result<()> {
             .unwrap_or(default)
     };
     let (files_mb, jsonl_mb) = (number(0, 50.0), number(1, 0.0));
+    let rounds = number(3, 1.0).max(1.0) as usize;
     let temp;
     let dir = match args.get(2) {
         Some(dir) => PathBuf::from(dir),
@@ -80,23 +84,45 @@ fn main() -> io::Result<()> {
     settle_disk();
     let jieba = jieba_cut(&folder)?;
     println!("jieba-rs cut (HMM), 1 thread:  {jieba:7.2} MB/s");
-    let mut rates = Vec::new();
-    for threads in [1, 2] {
-        let out = dir.join(format!("out-j{threads}"));
-        let (facts, seconds) = extract(std::slice::from_ref(&folder), threads, Some(&out))?;
-        settle_disk();
-        let rate = bytes as f64 / MB / seconds;
-        println!(
-            "zhfacts extract -j{threads}:          {rate:7.2} MB/s  ({facts} facts, a fact per {:.0} bytes; {seconds:.1} s)",
-            bytes as f64 / facts as f64
-        );
-        rates.push(rate);
-    }
+    let ceiling = jieba_scaling(&folder)?;
     println!(
-        "zhfacts -j1 / jieba cut:        {:7.2}×\nscaling -j1 → -j2:              {:7.2}×",
-        rates[0] / jieba,
-        rates[1] / rates[0]
+        "jieba-rs cut, 1 → 2 threads, texts in memory: {ceiling:.2}× (what this machine gives a second thread of work that shares nothing)"
     );
+    // -j1 and -j2 alternated, `rounds` pairs: the machine's speed drifts,
+    // and a pair run back to back sees about the same machine.
+    let mut pairs = Vec::new();
+    for round in 0..rounds {
+        let mut rates = [0.0; 2];
+        for threads in [1, 2] {
+            let out = dir.join(format!("out-j{threads}"));
+            let _ = fs::remove_dir_all(&out);
+            settle_disk();
+            let (facts, seconds) = extract(std::slice::from_ref(&folder), threads, Some(&out))?;
+            let rate = bytes as f64 / MB / seconds;
+            println!(
+                "zhfacts extract -j{threads} (pair {}): {rate:7.2} MB/s  ({facts} facts, a fact per {:.0} bytes; {seconds:.1} s)",
+                round + 1,
+                bytes as f64 / facts as f64
+            );
+            rates[threads - 1] = rate;
+        }
+        println!(
+            "  scaling -j1 → -j2:            {:7.2}×",
+            rates[1] / rates[0]
+        );
+        pairs.push(rates);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "zhfacts -j1 / jieba cut:        {:7.2}× (median -j1)\nscaling -j1 → -j2:              {:7.2}× (median of {} pairs)",
+        median(pairs.iter().map(|r| r[0]).collect()) / jieba,
+        median(pairs.iter().map(|r| r[1] / r[0]).collect()),
+        pairs.len()
+    );
+    settle_disk();
     // The same runs with the facts formatted but not written: what the
     // cores do, apart from the kernel writing gigabytes to disk (on two
     // cores its writeback competes with the workers).
@@ -245,6 +271,47 @@ fn jieba_cut(folder: &Path) -> io::Result<f64> {
     }
     assert!(words > 0);
     Ok(bytes as f64 / MB / seconds)
+}
+
+/// jieba-rs `cut` over the texts of `folder`, read into memory first, on
+/// one thread and then on two (each cutting every other text): the second
+/// run's speed over the first's. Nothing is read, written or shared while
+/// timed, so this is the most a second core gives on this machine, the
+/// ceiling for `zhfacts extract`'s `-j1` → `-j2`.
+fn jieba_scaling(folder: &Path) -> io::Result<f64> {
+    let jieba = zhfacts::segment::jieba();
+    let mut paths: Vec<PathBuf> = fs::read_dir(folder)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    paths.sort();
+    let texts: Vec<String> = paths
+        .iter()
+        .map(fs::read_to_string)
+        .collect::<io::Result<_>>()?;
+    let cut_every = |threads: usize| -> f64 {
+        let started = Instant::now();
+        let words: usize = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|first| {
+                    let texts = &texts;
+                    scope.spawn(move || {
+                        texts
+                            .iter()
+                            .skip(first)
+                            .step_by(threads)
+                            .map(|t| jieba.cut(t, true).len())
+                            .sum::<usize>()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert!(words > 0);
+        started.elapsed().as_secs_f64()
+    };
+    let one = cut_every(1);
+    let two = cut_every(2);
+    Ok(one / two)
 }
 
 /// Runs extraction over `inputs` as `zhfacts extract` does, writing

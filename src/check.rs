@@ -128,10 +128,10 @@ fn shown_gold(doc: &str, g: &GoldFact) -> Shown {
 
 fn shown_fact(f: &Fact) -> Shown {
     Shown {
-        doc: f.doc.clone(),
+        doc: f.doc.to_string(),
         kind: f.kind.as_str().to_string(),
         text: f.text.clone(),
-        sentence: f.sentence.clone(),
+        sentence: f.sentence.to_string(),
         start: Some(f.start as u64),
         end: Some(f.end as u64),
         rule: f.rule.clone(),

@@ -11,6 +11,7 @@ use crate::offsets::OffsetMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 /// Where a document's reference date came from (reported per document).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -194,10 +195,26 @@ impl Change {
 }
 
 /// One numeric fact, as written to facts.csv and facts.jsonl.
+///
+/// A document has a fact every few dozen bytes, so the fields that repeat
+/// from fact to fact are shared rather than copied: `doc` is one string for
+/// all the facts of a document, `sentence` one for all the facts of a
+/// sentence. Each reads as a `&str` (`&*fact.doc`, or through deref
+/// coercion), and is built from a `String` or a `&str` with `.into()`.
+///
+/// ```
+/// use zhfacts::Pipeline;
+/// let pipeline = Pipeline::default();
+/// let doc = pipeline.prepare("d1", "投资5亿元，增长8%。".into(), None);
+/// let facts = zhfacts::extract::extract(&doc);
+/// assert_eq!((&*facts[0].doc, &*facts[1].sentence), ("d1", "投资5亿元，增长8%。"));
+/// // One sentence, two facts: one string.
+/// assert!(std::sync::Arc::ptr_eq(&facts[0].sentence, &facts[1].sentence));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
-    /// Document id.
-    pub doc: String,
+    /// Document id, shared by the facts of the document.
+    pub doc: Arc<str>,
     /// Position in the document, 0-based, in text order.
     pub index: usize,
     /// money, percent, quantity or date.
@@ -220,8 +237,9 @@ pub struct Fact {
     pub change: Change,
     /// The words that say what is measured.
     pub metric: String,
-    /// The sentence holding the fact, normalized.
-    pub sentence: String,
+    /// The sentence holding the fact, normalized; shared by the facts of
+    /// the sentence.
+    pub sentence: Arc<str>,
     /// Character offset of the fact in the original text.
     pub start: usize,
     /// Character offset past the end of the fact in the original text.

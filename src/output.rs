@@ -130,7 +130,7 @@ fn json_line_capacity(fact: &Fact) -> usize {
 
 /// The bytes of a fact's free-text fields, as they are.
 fn string_bytes(fact: &Fact) -> usize {
-    [
+    let fields: [&str; 8] = [
         &fact.doc,
         &fact.text,
         &fact.unit,
@@ -139,10 +139,8 @@ fn string_bytes(fact: &Fact) -> usize {
         &fact.metric,
         &fact.sentence,
         &fact.rule,
-    ]
-    .iter()
-    .map(|s| s.len())
-    .sum()
+    ];
+    fields.iter().map(|s| s.len()).sum()
 }
 
 /// Appends one fact to `out` as a JSON object on one line (no newline):
@@ -850,7 +848,7 @@ mod reference_tests {
             let value = numbers[i % numbers.len()];
             let value_max = numbers[(i + 5) % numbers.len()];
             facts.push(Fact {
-                doc: format!("doc {text}"),
+                doc: format!("doc {text}").into(),
                 index: [0, 9, 10, usize::MAX][i % 4],
                 kind: Kind::ALL[i % 4],
                 text: text.to_string(),
@@ -862,7 +860,7 @@ mod reference_tests {
                 per: text.repeat(2),
                 change: Change::None,
                 metric: format!("{text}{text}x"),
-                sentence: format!("前文{text}后文"),
+                sentence: format!("前文{text}后文").into(),
                 start: usize::MAX - i,
                 end: i,
                 rule: text.to_string(),
@@ -1170,7 +1168,7 @@ mod reference_tests {
     /// A fact with `text` in every string field.
     fn fact_with_text(text: &str, value: Option<Decimal>) -> Fact {
         Fact {
-            doc: text.to_string(),
+            doc: text.into(),
             index: 7,
             kind: Kind::Percent,
             text: text.to_string(),
@@ -1182,7 +1180,7 @@ mod reference_tests {
             per: text.to_string(),
             change: Change::Up,
             metric: text.to_string(),
-            sentence: text.to_string(),
+            sentence: text.into(),
             start: 0,
             end: 12,
             rule: text.to_string(),
@@ -1291,8 +1289,8 @@ mod reference_tests {
             for field in 0..3 {
                 let mut fact = fact_with_text("普通", None);
                 match field {
-                    0 => fact.doc = s.clone(),
-                    1 => fact.sentence = s.clone(),
+                    0 => fact.doc = s.as_str().into(),
+                    1 => fact.sentence = s.as_str().into(),
                     _ => fact.rule = s.clone(),
                 }
                 facts.push(fact);
@@ -1337,7 +1335,7 @@ mod reference_tests {
             facts.push(fact_with_text(&c.to_string(), None));
             for before in 0..=16 {
                 let mut fact = fact_with_text("", None);
-                fact.sentence = format!("{}{c}{}", "x".repeat(before), "文".repeat(3));
+                fact.sentence = format!("{}{c}{}", "x".repeat(before), "文".repeat(3)).into();
                 fact.text = format!("{}{c}", "长".repeat(before));
                 facts.push(fact);
             }
@@ -1425,7 +1423,7 @@ mod reference_tests {
                         Change::Down,
                     ];
                     Fact {
-                        doc,
+                        doc: doc.into(),
                         index,
                         kind: Kind::ALL[kind],
                         text,
@@ -1437,7 +1435,7 @@ mod reference_tests {
                         per,
                         change: changes[change],
                         metric,
-                        sentence,
+                        sentence: sentence.into(),
                         start,
                         end,
                         rule,

@@ -20,10 +20,11 @@ pub mod date;
 pub mod lexicon;
 pub mod numerals;
 
-use crate::document::{Document, Fact, Kind, ParagraphKind, Qualifier};
+use crate::document::{Change, Document, Fact, Kind, ParagraphKind, Qualifier};
 use crate::offsets::byte_to_char_offsets;
+use rust_decimal::Decimal;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 /// A fact found in one paragraph, before offsets are mapped.
 struct Found {
@@ -31,7 +32,57 @@ struct Found {
     /// Its sentence, in the paragraph's bytes like `span`.
     sentence: Range<usize>,
     paragraph: Range<usize>,
-    fact: Fact,
+    fact: Draft,
+}
+
+/// What the scanners and the context say of a fact. The rest of a [`Fact`]
+/// (document, index, text, sentence, offsets) is added by [`finish`] once
+/// the facts are in order: so it is made once, and the sentence can be
+/// shared with the facts beside it.
+struct Draft {
+    kind: Kind,
+    value: Option<Decimal>,
+    value_max: Option<Decimal>,
+    unit: String,
+    date: String,
+    qualifier: Qualifier,
+    per: String,
+    change: Change,
+    metric: String,
+    rule: &'static str,
+}
+
+impl Draft {
+    fn date(date: date::DateFact) -> Draft {
+        Draft {
+            kind: Kind::Date,
+            value: None,
+            value_max: None,
+            unit: String::new(),
+            date: date.date,
+            qualifier: date.qualifier,
+            per: String::new(),
+            change: Change::None,
+            metric: String::new(),
+            rule: date.rule,
+        }
+    }
+
+    /// An amount, with the metric its context gives it.
+    fn amount(amount: amount::Amount, metric: String) -> Draft {
+        Draft {
+            kind: amount.kind,
+            value: Some(amount.value),
+            value_max: amount.value_max,
+            unit: amount.unit,
+            date: String::new(),
+            qualifier: amount.qualifier,
+            per: amount.per,
+            change: amount.change,
+            metric,
+            rule: amount.rule,
+        }
+    }
 }
 
 /// Extracts every fact of `doc`, in text order.
@@ -52,25 +103,20 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
                 sentence: sentences.range(d.span.clone()),
                 span: d.span.clone(),
                 paragraph: paragraph.range.clone(),
-                fact: blank_fact(&doc.id, Kind::Date, d.rule, d.qualifier, d.date),
+                fact: Draft::date(d),
             });
         }
         for a in amount::scan(line, &taken) {
             let sentence = sentences.range(a.span.clone());
-            let mut fact = blank_fact(&doc.id, a.kind, a.rule, a.qualifier, String::new());
-            fact.value = Some(a.value);
-            fact.value_max = a.value_max;
-            fact.unit =
-                if a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[a.span.clone()]) {
-                    sentence_yuan(&line[sentence.clone()], yuan).to_string()
-                } else {
-                    a.unit
-                };
-            fact.per = a.per;
-            fact.change = a.change;
-            fact.metric = context::metric(line, a.span.start);
+            let span = a.span.clone();
+            let local_yuan =
+                a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[span.clone()]);
+            let mut fact = Draft::amount(a, context::metric(line, span.start));
+            if local_yuan {
+                fact.unit = sentence_yuan(&line[sentence.clone()], yuan).to_string();
+            }
             found.push(Found {
-                span: a.span,
+                span,
                 sentence,
                 paragraph: paragraph.range.clone(),
                 fact,
@@ -216,28 +262,8 @@ fn every_sentence_yuan(sentence: &str, article: &'static str) -> &'static str {
     }
 }
 
-fn blank_fact(doc: &str, kind: Kind, rule: &str, qualifier: Qualifier, date: String) -> Fact {
-    Fact {
-        doc: doc.to_string(),
-        index: 0,
-        kind,
-        text: String::new(),
-        value: None,
-        value_max: None,
-        unit: String::new(),
-        date,
-        qualifier,
-        per: String::new(),
-        change: Default::default(),
-        metric: String::new(),
-        sentence: String::new(),
-        start: 0,
-        end: 0,
-        rule: rule.to_string(),
-    }
-}
-
-/// Fills text, sentence, index and original offsets.
+/// The facts of `found`, with their document, text, sentence, index and
+/// original offsets.
 fn finish(doc: &Document, found: Vec<Found>) -> Vec<Fact> {
     let mut positions: Vec<usize> = found
         .iter()
@@ -256,25 +282,62 @@ fn finish(doc: &Document, found: Vec<Found>) -> Vec<Fact> {
             .binary_search(&byte)
             .expect("every position was collected")]
     };
+    let id: Arc<str> = doc.id.as_str().into();
+    let mut sentences = SharedSentences::default();
     found
         .into_iter()
         .enumerate()
         .map(|(index, f)| {
             let line = &doc.text[f.paragraph.clone()];
+            let sentence = f.paragraph.start + f.sentence.start..f.paragraph.start + f.sentence.end;
             let (start, end) = doc.map.original_range(
                 char_of(f.paragraph.start + f.span.start),
                 char_of(f.paragraph.start + f.span.end),
             );
+            let draft = f.fact;
             Fact {
+                doc: Arc::clone(&id),
                 index,
-                text: line[f.span.clone()].to_string(),
-                sentence: line[f.sentence].to_string(),
+                kind: draft.kind,
+                text: line[f.span].to_string(),
+                value: draft.value,
+                value_max: draft.value_max,
+                unit: draft.unit,
+                date: draft.date,
+                qualifier: draft.qualifier,
+                per: draft.per,
+                change: draft.change,
+                metric: draft.metric,
+                sentence: sentences.get(&doc.text, sentence),
                 start,
                 end,
-                ..f.fact
+                rule: draft.rule.to_string(),
             }
         })
         .collect()
+}
+
+/// The sentences of facts as shared strings: one string per sentence,
+/// however many facts it holds. Facts come in text order, so the facts of
+/// a sentence come one after the other: the last sentence is all there is
+/// to remember.
+#[derive(Default)]
+struct SharedSentences {
+    last: Option<(Range<usize>, Arc<str>)>,
+}
+
+impl SharedSentences {
+    /// `text[range]`, the same string as last time if `range` is the same.
+    fn get(&mut self, text: &str, range: Range<usize>) -> Arc<str> {
+        match &self.last {
+            Some((last, sentence)) if *last == range => Arc::clone(sentence),
+            _ => {
+                let sentence: Arc<str> = text[range.clone()].into();
+                self.last = Some((range, Arc::clone(&sentence)));
+                sentence
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -282,10 +345,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn numbered_fact(index: usize) -> Fact {
-        Fact {
-            index,
-            ..blank_fact("", Kind::Money, "", Qualifier::None, String::new())
+    /// A draft known by its number, kept in its value.
+    fn numbered_draft(number: usize) -> Draft {
+        Draft {
+            kind: Kind::Money,
+            value: Some(Decimal::from(number)),
+            value_max: None,
+            unit: String::new(),
+            date: String::new(),
+            qualifier: Qualifier::None,
+            per: String::new(),
+            change: Change::None,
+            metric: String::new(),
+            rule: "",
         }
     }
 
@@ -331,19 +403,40 @@ mod tests {
                     span: start..start + length,
                     sentence: 0..0,
                     paragraph: paragraph * 10..paragraph * 10 + 9,
-                    fact: numbered_fact(i),
+                    fact: numbered_draft(i),
                 })
                 .collect();
-            let mut expected: Vec<(usize, Range<usize>, usize)> = found
+            let mut expected: Vec<(usize, Range<usize>, Option<Decimal>)> = found
                 .iter()
-                .map(|f| (f.paragraph.start, f.span.clone(), f.fact.index))
+                .map(|f| (f.paragraph.start, f.span.clone(), f.fact.value))
                 .collect();
             expected.sort_by_key(|(paragraph, span, _)| (*paragraph, span.start, span.end));
-            let sorted: Vec<(usize, Range<usize>, usize)> = in_text_order(found)
+            let sorted: Vec<(usize, Range<usize>, Option<Decimal>)> = in_text_order(found)
                 .into_iter()
-                .map(|f| (f.paragraph.start, f.span, f.fact.index))
+                .map(|f| (f.paragraph.start, f.span, f.fact.value))
                 .collect();
             prop_assert_eq!(sorted, expected);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn shared_sentences_are_the_sentences_copied(
+            ranges in prop::collection::vec((0usize..6, 0usize..4), 0..30),
+        ) {
+            let text = "总投资600亿元。增长8%，达到5万人。";
+            let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let mut shared = SharedSentences::default();
+            let mut previous: Option<(Range<usize>, Arc<str>)> = None;
+            for (start, length) in ranges {
+                let range = bounds[start]..bounds[(start + length).min(bounds.len() - 1)];
+                let sentence = shared.get(text, range.clone());
+                prop_assert_eq!(&*sentence, &text[range.clone()]);
+                if let Some((last, last_sentence)) = &previous {
+                    prop_assert_eq!(Arc::ptr_eq(&sentence, last_sentence), *last == range);
+                }
+                previous = Some((range, sentence));
+            }
         }
     }
 

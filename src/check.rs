@@ -134,7 +134,7 @@ fn shown_fact(f: &Fact) -> Shown {
         sentence: f.sentence.to_string(),
         start: Some(f.start as u64),
         end: Some(f.end as u64),
-        rule: f.rule.clone(),
+        rule: f.rule.to_string(),
     }
 }
 
@@ -205,7 +205,7 @@ pub fn compare_documents(doc: &str, gold: &[GoldFact], predicted: &[Fact]) -> Do
     }
     result.predicted = predicted
         .iter()
-        .map(|f| (f.kind.as_str().to_string(), f.rule.clone()))
+        .map(|f| (f.kind.as_str().to_string(), f.rule.to_string()))
         .collect();
     let mut used = vec![false; predicted.len()];
     for g in gold {
@@ -231,7 +231,7 @@ pub fn compare_documents(doc: &str, gold: &[GoldFact], predicted: &[Fact]) -> Do
                     .collect();
                 result.matched.push(Matched {
                     kind: kind.to_string(),
-                    rule: fact.rule.clone(),
+                    rule: fact.rule.to_string(),
                     attributes,
                 });
                 if !diffs.is_empty() {
@@ -685,7 +685,7 @@ pub fn compare_baseline(
                     g.remove("index");
                     let diffs = attribute_diffs(&g, f);
                     if !diffs.is_empty() {
-                        report.rules.entry(f.rule.clone()).or_default().2 += 1;
+                        report.rules.entry(f.rule.to_string()).or_default().2 += 1;
                         report.changed.push(Wrong {
                             fact: shown_fact(f),
                             diffs,
@@ -693,7 +693,7 @@ pub fn compare_baseline(
                     }
                 }
                 None => {
-                    report.rules.entry(f.rule.clone()).or_default().0 += 1;
+                    report.rules.entry(f.rule.to_string()).or_default().0 += 1;
                     report.gained.push(shown_fact(f));
                 }
             }

@@ -10,6 +10,7 @@ use crate::calendar::Date;
 use crate::offsets::OffsetMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -199,7 +200,8 @@ impl Change {
 /// A document has a fact every few dozen bytes, so the fields that repeat
 /// from fact to fact are shared rather than copied: `doc` is one string for
 /// all the facts of a document, `sentence` one for all the facts of a
-/// sentence. Each reads as a `&str` (`&*fact.doc`, or through deref
+/// sentence, and `unit` and `rule` borrow the extractor's own tables. Each
+/// reads as a `&str` (`&*fact.doc`, `&*fact.rule`, or through deref
 /// coercion), and is built from a `String` or a `&str` with `.into()`.
 ///
 /// ```
@@ -208,6 +210,8 @@ impl Change {
 /// let doc = pipeline.prepare("d1", "投资5亿元，增长8%。".into(), None);
 /// let facts = zhfacts::extract::extract(&doc);
 /// assert_eq!((&*facts[0].doc, &*facts[1].sentence), ("d1", "投资5亿元，增长8%。"));
+/// assert_eq!((&*facts[0].unit, &*facts[1].unit), ("CNY", "%"));
+/// assert!(matches!(facts[0].rule, std::borrow::Cow::Borrowed(_)));
 /// // One sentence, two facts: one string.
 /// assert!(std::sync::Arc::ptr_eq(&facts[0].sentence, &facts[1].sentence));
 /// ```
@@ -225,8 +229,9 @@ pub struct Fact {
     pub value: Option<Decimal>,
     /// The high end of a range.
     pub value_max: Option<Decimal>,
-    /// ISO 4217 code, `%`/`pp`/`‰`, or the measure word.
-    pub unit: String,
+    /// ISO 4217 code, `%`/`pp`/`‰`, or the measure word: borrowed from the
+    /// extractor's tables.
+    pub unit: Cow<'static, str>,
     /// TIMEX3-style date value, for dates.
     pub date: String,
     /// approx / over / under / start / mid / end / since.
@@ -244,6 +249,7 @@ pub struct Fact {
     pub start: usize,
     /// Character offset past the end of the fact in the original text.
     pub end: usize,
-    /// The rule that produced the fact.
-    pub rule: String,
+    /// The rule that produced the fact: borrowed from the extractor's
+    /// rule names.
+    pub rule: Cow<'static, str>,
 }

@@ -863,7 +863,7 @@ mod reference_tests {
                 sentence: format!("前文{text}后文").into(),
                 start: usize::MAX - i,
                 end: i,
-                rule: text.to_string(),
+                rule: text.to_string().into(),
             });
         }
         for value in numbers {
@@ -1174,7 +1174,7 @@ mod reference_tests {
             text: text.to_string(),
             value,
             value_max: None,
-            unit: text.to_string(),
+            unit: text.to_string().into(),
             date: text.to_string(),
             qualifier: Qualifier::Over,
             per: text.to_string(),
@@ -1183,7 +1183,7 @@ mod reference_tests {
             sentence: text.into(),
             start: 0,
             end: 12,
-            rule: text.to_string(),
+            rule: text.to_string().into(),
         }
     }
 
@@ -1291,7 +1291,7 @@ mod reference_tests {
                 match field {
                     0 => fact.doc = s.as_str().into(),
                     1 => fact.sentence = s.as_str().into(),
-                    _ => fact.rule = s.clone(),
+                    _ => fact.rule = s.clone().into(),
                 }
                 facts.push(fact);
             }
@@ -1429,7 +1429,7 @@ mod reference_tests {
                         text,
                         value,
                         value_max,
-                        unit,
+                        unit: unit.into(),
                         date,
                         qualifier: qualifiers[qualifier],
                         per,
@@ -1438,7 +1438,7 @@ mod reference_tests {
                         sentence: sentence.into(),
                         start,
                         end,
-                        rule,
+                        rule: rule.into(),
                     }
                 },
             )

@@ -385,10 +385,10 @@ impl Summary {
             self.kinds[kind_index(fact.kind)] += 1;
             match fact.kind {
                 // Counted without a new key String per fact.
-                Kind::Money => match self.currencies.get_mut(&fact.unit) {
+                Kind::Money => match self.currencies.get_mut(&*fact.unit) {
                     Some(count) => *count += 1,
                     None => {
-                        self.currencies.insert(fact.unit.clone(), 1);
+                        self.currencies.insert(fact.unit.to_string(), 1);
                     }
                 },
                 Kind::Date => match date_bin(&fact.date) {

@@ -38,8 +38,9 @@ pub struct Amount {
     pub value: Decimal,
     /// High end of a range.
     pub value_max: Option<Decimal>,
-    /// Currency code, percent unit or measure word.
-    pub unit: String,
+    /// Currency code, percent unit or measure word: a word of our own or
+    /// of a list.
+    pub unit: &'static str,
     /// Hedge.
     pub qualifier: Qualifier,
     /// Rate denominator.
@@ -136,7 +137,7 @@ fn pending_list_item(line: &str, run: &Run) -> Option<Amount> {
         kind: Kind::Quantity,
         value: run.number.low,
         value_max: None,
-        unit: String::new(),
+        unit: "",
         qualifier: Qualifier::None,
         per: String::new(),
         change: Change::None,
@@ -204,7 +205,7 @@ fn read_fraction(line: &str, run: &Run) -> Option<Amount> {
         kind: Kind::Percent,
         value,
         value_max: None,
-        unit: "%".into(),
+        unit: "%",
         qualifier,
         per,
         change,
@@ -553,7 +554,7 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
                 kind: Kind::Quantity,
                 value: (sign * value).normalize(),
                 value_max: None,
-                unit: suffix.unit.to_string(),
+                unit: suffix.unit,
                 qualifier,
                 per,
                 change,
@@ -606,10 +607,10 @@ fn complete_per(
 
 /// 新台币120亿元, 港币50亿元: a currency written before the number beats
 /// the bare 元 after it.
-fn currency_written_before(prefix: Option<&'static str>, suffix: &Suffix) -> String {
+fn currency_written_before(prefix: Option<&'static str>, suffix: &Suffix) -> &'static str {
     match prefix {
-        Some(code) if suffix.kind == Kind::Money && suffix.unit == "CNY" => code.to_string(),
-        _ => suffix.unit.to_string(),
+        Some(code) if suffix.kind == Kind::Money && suffix.unit == "CNY" => code,
+        _ => suffix.unit,
     }
 }
 
@@ -1447,7 +1448,7 @@ fn apply_list_units(line: &str, found: &mut [Amount]) {
             && (prev.rule == PENDING || next.kind == Kind::Money || prev.kind == next.kind)
         {
             prev.kind = next.kind;
-            prev.unit = next.unit.clone();
+            prev.unit = next.unit;
             prev.rule = match next.kind {
                 Kind::Money => "money_list",
                 Kind::Percent => "percent_list",
@@ -1646,15 +1647,9 @@ mod tests {
     #[test]
     fn reads_money_with_multiplier_and_currency() {
         let a = one("总投资600亿元的项目");
-        assert_eq!(
-            (a.value.to_string(), a.unit.as_str()),
-            ("60000000000".into(), "CNY")
-        );
+        assert_eq!((a.value.to_string(), a.unit), ("60000000000".into(), "CNY"));
         let a = one("4.71亿美元资本金到位");
-        assert_eq!(
-            (a.value.to_string(), a.unit.as_str()),
-            ("471000000".into(), "USD")
-        );
+        assert_eq!((a.value.to_string(), a.unit), ("471000000".into(), "USD"));
     }
 
     #[test]
@@ -1673,7 +1668,7 @@ mod tests {
         );
         let a = one("完成170多公里建设");
         assert_eq!(
-            (a.value.to_string(), a.unit.as_str(), a.qualifier),
+            (a.value.to_string(), a.unit, a.qualifier),
             ("170".into(), "公里", Qualifier::Over)
         );
     }
@@ -1690,7 +1685,7 @@ mod tests {
             (
                 a.value.to_string(),
                 a.value_max.unwrap().to_string(),
-                a.unit.as_str()
+                a.unit
             ),
             ("20000".into(), "30000".into(), "HKD")
         );
@@ -1733,7 +1728,7 @@ mod tests {
         assert_eq!(one("约三成半的人").value.to_string(), "35");
         assert_eq!(one("打七折").value.to_string(), "70");
         let a = one("下降0.3个百分点");
-        assert_eq!((a.unit.as_str(), a.change), ("pp", Change::Down));
+        assert_eq!((a.unit, a.change), ("pp", Change::Down));
         assert_eq!(one("千分之五").unit, "‰");
     }
 
@@ -1745,9 +1740,6 @@ mod tests {
     #[test]
     fn reads_years_and_months_as_one_quantity() {
         let a = one("历时4年3个月");
-        assert_eq!(
-            (a.value.to_string(), a.unit.as_str()),
-            ("51".into(), "个月")
-        );
+        assert_eq!((a.value.to_string(), a.unit), ("51".into(), "个月"));
     }
 }

@@ -43,7 +43,7 @@ struct Draft {
     kind: Kind,
     value: Option<Decimal>,
     value_max: Option<Decimal>,
-    unit: String,
+    unit: &'static str,
     date: String,
     qualifier: Qualifier,
     per: String,
@@ -58,7 +58,7 @@ impl Draft {
             kind: Kind::Date,
             value: None,
             value_max: None,
-            unit: String::new(),
+            unit: "",
             date: date.date,
             qualifier: date.qualifier,
             per: String::new(),
@@ -113,7 +113,7 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
                 a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[span.clone()]);
             let mut fact = Draft::amount(a, context::metric(line, span.start));
             if local_yuan {
-                fact.unit = sentence_yuan(&line[sentence.clone()], yuan).to_string();
+                fact.unit = sentence_yuan(&line[sentence.clone()], yuan);
             }
             found.push(Found {
                 span,
@@ -302,7 +302,7 @@ fn finish(doc: &Document, found: Vec<Found>) -> Vec<Fact> {
                 text: line[f.span].to_string(),
                 value: draft.value,
                 value_max: draft.value_max,
-                unit: draft.unit,
+                unit: draft.unit.into(),
                 date: draft.date,
                 qualifier: draft.qualifier,
                 per: draft.per,
@@ -311,7 +311,7 @@ fn finish(doc: &Document, found: Vec<Found>) -> Vec<Fact> {
                 sentence: sentences.get(&doc.text, sentence),
                 start,
                 end,
-                rule: draft.rule.to_string(),
+                rule: draft.rule.into(),
             }
         })
         .collect()
@@ -351,7 +351,7 @@ mod tests {
             kind: Kind::Money,
             value: Some(Decimal::from(number)),
             value_max: None,
-            unit: String::new(),
+            unit: "",
             date: String::new(),
             qualifier: Qualifier::None,
             per: String::new(),

@@ -217,7 +217,16 @@ fn metric_of(prefix: &str, unsure: usize) -> Option<String> {
     if unsure > 0 && words.get(first_read).is_none_or(|w| w.start < unsure) {
         return None;
     }
-    Some(words[begin..end].iter().map(|w| w.word).collect())
+    Some(words_text(prefix, &words[begin..end]))
+}
+
+/// The text of `words`, adjacent words of `text`, copied in one piece:
+/// joined one by one, a metric of several words grew its string at each.
+fn words_text(text: &str, words: &[segment::TaggedWord<'_>]) -> String {
+    match (words.first(), words.last()) {
+        (Some(first), Some(last)) => text[first.start..last.start + last.word.len()].to_string(),
+        _ => String::new(),
+    }
 }
 
 fn is_filler(tag: &str, word: &str) -> bool {
@@ -446,6 +455,19 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn words_copied_in_one_piece_are_the_words_joined(
+            text in "[ 。，a1投资增长企业税费减免总额人均元万亿%]{0,40}"
+        ) {
+            let words = segment::tagged(&text);
+            for begin in 0..=words.len() {
+                for end in begin..=words.len() {
+                    let joined: String = words[begin..end].iter().map(|w| w.word).collect();
+                    proptest::prop_assert_eq!(words_text(&text, &words[begin..end]), joined);
+                }
+            }
+        }
 
         #[test]
         fn sentences_match_the_search_on_any_text(

@@ -320,65 +320,75 @@ impl Iterator for Cleaned<'_> {
     }
 }
 
-impl<'a> Cleaned<'a> {
-    /// Takes the run of characters that come next and come out of
-    /// normalization unchanged, if any: ASCII but CR, characters that
-    /// [`passes_through`], and `，` `：` where no digit comes before them.
-    /// Returns it with its first original index.
+impl Cleaned<'_> {
+    /// Normalizes the run of characters that come next and need no look at
+    /// their neighbours, writing them to `text` and `spans`: ASCII but CR;
+    /// characters that [`passes_through`]; `，` `：` where no digit comes
+    /// before them; full-width forms that [`fold_width`] folds; and
+    /// ideographs that convert alone (or not at all) because no phrase
+    /// starting with them goes on with the character that follows.
     ///
-    /// Most of a text is such runs. Their characters are ASCII or take
-    /// three bytes of UTF-8, which this decodes by hand, once (the general
-    /// path decodes each character more than once).
-    fn unchanged_run(&mut self, table: &T2sTable) -> Option<(&'a str, u32)> {
+    /// Most of a text is such runs, and every character of them maps to
+    /// itself one to one. Their characters are ASCII or take three bytes
+    /// of UTF-8, which this decodes by hand, once; unchanged stretches are
+    /// copied whole.
+    fn fast_run(&mut self, table: &T2sTable, text: &mut String, spans: &mut Vec<(u32, u32)>) {
         let rest = self.chars.as_str();
         let bytes = rest.as_bytes();
-        let (mut length, mut count) = (0, 0u32);
+        // What is left to read, and how much of `rest` is in `text`.
+        let mut tail = bytes;
+        let mut copied = 0;
         loop {
-            // Most of it: U+4000–U+9FFF, ideographs that convert only if
-            // they start a key, and ASCII.
-            let ideographs = bytes[length..]
-                .chunks_exact(3)
-                .take_while(|c| is_ideograph_lead(c[0]) && !table.starts_key_utf8(c[0], c[1], c[2]))
-                .count();
-            length += 3 * ideographs;
-            let ascii = bytes[length..]
-                .iter()
-                .take_while(|&&byte| byte.is_ascii() && byte != b'\r')
-                .count();
-            length += ascii;
-            count += u32::try_from(ideographs + ascii).expect("documents are limited to 4 GiB");
-            // Anything else of three bytes: punctuation, kana, ideographs
-            // that start a key.
-            let [lead @ 0xE2..=0xEF, second, third, ..] = bytes[length..] else {
-                break;
-            };
-            let code = (u32::from(lead & 0x0F) << 12)
-                | (u32::from(second & 0x3F) << 6)
-                | u32::from(third & 0x3F);
-            let after_digit = match length.checked_sub(1) {
-                Some(before) => bytes[before].is_ascii_digit(),
-                None => self.last.is_ascii_digit(),
-            };
-            let plain_comma = matches!(code, 0xFF0C | 0xFF1A) && !after_digit;
-            if !(plain_comma || passes_through(table, code)) {
-                break;
+            match *tail {
+                // Most of it: U+4000–U+9FFF, ideographs that start no key.
+                [lead @ 0xE4..=0xE9, second, third, ref after @ ..]
+                    if !table.starts_key_utf8(lead, second, third) =>
+                {
+                    tail = after;
+                }
+                [byte, ref after @ ..] if byte.is_ascii() && byte != b'\r' => tail = after,
+                // Anything else of three bytes: punctuation, kana, full-width
+                // forms, ideographs that start a key.
+                [lead @ 0xE0..=0xEF, second, third, ref after @ ..] => {
+                    let code = (u32::from(lead & 0x0F) << 12)
+                        | (u32::from(second & 0x3F) << 6)
+                        | u32::from(third & 0x3F);
+                    let length = bytes.len() - tail.len();
+                    // The output so far ends with the unwritten part of the run.
+                    let digit_before = || {
+                        let before = if length > copied {
+                            bytes.get(length - 1)
+                        } else {
+                            text.as_bytes().last()
+                        };
+                        before.is_some_and(u8::is_ascii_digit)
+                    };
+                    let Some(replacement) = table.alone(code, after, digit_before) else {
+                        break;
+                    };
+                    if replacement != 0 {
+                        text.push_str(&rest[copied..length]);
+                        text.push(char::from_u32(replacement).expect("the table holds characters"));
+                        copied = length + 3;
+                    }
+                    tail = after;
+                }
+                _ => break,
             }
-            length += 3;
-            count += 1;
         }
-        let (run, after) = rest.split_at(length);
-        self.last = run.chars().next_back()?;
-        let at = self.index;
+        let length = bytes.len() - tail.len();
+        if length == 0 {
+            return;
+        }
+        text.push_str(&rest[copied..length]);
+        let count = u32::try_from(rest[..length].chars().count())
+            .expect("documents are limited to 4 Gi characters");
+        let first = self.index;
+        spans.extend((first..first + count).map(|i| (i, i + 1)));
         self.index += count;
-        self.chars = after.chars();
-        Some((run, at))
+        self.last = text.chars().next_back().expect("the run was written");
+        self.chars = rest[length..].chars();
     }
-}
-
-/// Whether `byte` leads the UTF-8 of a character in U+4000–U+9FFF (three
-/// bytes): ideographs only.
-fn is_ideograph_lead(byte: u8) -> bool {
-    (0xE4..=0xE9).contains(&byte)
 }
 
 /// Whether the character `code` of the Basic Multilingual Plane comes out
@@ -430,6 +440,13 @@ const KEY_CEILING: u32 = 0x2C000;
 const PAGE_BITS: u32 = 8;
 /// In a table entry: the character starts a phrase.
 const STARTS_PHRASE: u32 = 1 << 31;
+/// In a table entry: the character is a phrase of its own (with a value of
+/// another length; never in OpenCC's data, but kept correct).
+const PHRASE_OF_ONE: u32 = 1 << 30;
+/// In a table entry: the bits of the replacement character (0: none).
+const REPLACEMENT: u32 = (1 << 21) - 1;
+/// log2 of the bits of the filter of phrase beginnings.
+const PAIR_BITS: u32 = 20;
 
 /// One phrase of `TSPhrases`, found by its first character.
 struct Phrase {
@@ -461,9 +478,15 @@ struct T2sTable {
     starts: Box<[u64; (KEY_CEILING / 64) as usize]>,
     /// Page number of each 256-code-point page; page 0 is empty.
     page_of: Vec<u16>,
-    /// Entries: the replacement character (0: none) | [`STARTS_PHRASE`].
+    /// Entries: the replacement character (0: none) | [`STARTS_PHRASE`] |
+    /// [`PHRASE_OF_ONE`].
     pages: Vec<[u32; 1 << PAGE_BITS]>,
     phrases: FxHashMap<char, Vec<Phrase>>,
+    /// A filter of the first two characters of every phrase, one bit per
+    /// hash: a clear bit says no phrase begins so (most phrase starters in
+    /// running text are followed by a character that begins none), a set
+    /// one only that one may.
+    pairs: Box<[u64]>,
 }
 
 static T2S: LazyLock<T2sTable> = LazyLock::new(T2sTable::build);
@@ -475,6 +498,7 @@ impl T2sTable {
             page_of: vec![0; (KEY_CEILING >> PAGE_BITS) as usize],
             pages: vec![[0; 1 << PAGE_BITS]],
             phrases: FxHashMap::default(),
+            pairs: vec![0; 1 << (PAIR_BITS - 6)].into_boxed_slice(),
         };
         for (key, value) in Dictionary::TSCharacters.iter() {
             let mut chars = key.chars();
@@ -482,7 +506,7 @@ impl T2sTable {
                 let mut value = value.chars();
                 if let (Some(v), None) = (value.next(), value.next()) {
                     let entry = table.entry(c);
-                    *entry = (*entry & STARTS_PHRASE) | v as u32;
+                    *entry = (*entry & !REPLACEMENT) | v as u32;
                     continue;
                 }
             }
@@ -522,6 +546,13 @@ impl T2sTable {
         let Some(first) = chars.next() else { return };
         let rest: Box<[char]> = chars.collect();
         *self.entry(first) |= STARTS_PHRASE;
+        match rest.first() {
+            Some(&second) => {
+                let bit = pair_hash(first as u32, second as u32);
+                self.pairs[bit / 64] |= 1 << (bit % 64);
+            }
+            None => *self.entry(first) |= PHRASE_OF_ONE,
+        }
         let list = self.phrases.entry(first).or_default();
         // As in OpenCC's dictionaries, a key's first entry wins.
         if list.iter().all(|phrase| phrase.rest != rest) {
@@ -557,9 +588,69 @@ impl T2sTable {
         if !self.starts_key(code) {
             return 0;
         }
+        self.entry_of(code)
+    }
+
+    /// The entry of `code`, below [`KEY_CEILING`] (0 if it starts no key).
+    #[inline]
+    fn entry_of(&self, code: u32) -> u32 {
         let page = self.page_of[(code >> PAGE_BITS) as usize] as usize;
         self.pages[page][(code & ((1 << PAGE_BITS) - 1)) as usize]
     }
+
+    /// What normalization makes of the three-byte character `code`
+    /// (followed in the original by `after`) without looking further:
+    /// `Some(0)` if it stays, `Some(replacement)` if it becomes another
+    /// character, `None` if that depends on more (a phrase that may start
+    /// here, `，` or `：` after a digit, a character clean-up changes).
+    #[inline]
+    fn alone(&self, code: u32, after: &[u8], digit_before: impl FnOnce() -> bool) -> Option<u32> {
+        if (FIRST_KEY_FLOOR..0xF900).contains(&code) {
+            let entry = self.entry_of(code);
+            let phrase_may_start = entry & PHRASE_OF_ONE != 0
+                || (entry & STARTS_PHRASE != 0 && self.phrase_may_go_on(code, after));
+            return (!phrase_may_start).then_some(entry & REPLACEMENT);
+        }
+        if matches!(code, 0xFF0C | 0xFF1A) {
+            // The digit-comma rule looks ahead.
+            return (!digit_before()).then_some(0);
+        }
+        if passes_through(self, code) {
+            return Some(0);
+        }
+        char::from_u32(code)
+            .and_then(fold_width)
+            .map(|folded| folded as u32)
+    }
+
+    /// Whether a phrase that starts with `first` may go on with the
+    /// original text `after` it. No when the text ends, or goes on with
+    /// ASCII (phrases hold ideographs only, and clean-up turns no ASCII
+    /// into one), or with an ideograph no phrase of `first` goes on with.
+    /// Anything else (invisible characters, which clean-up skips, or other
+    /// characters) may.
+    #[inline]
+    fn phrase_may_go_on(&self, first: u32, after: &[u8]) -> bool {
+        match *after {
+            [] => false,
+            [byte, ..] if byte.is_ascii() => false,
+            [lead @ 0xE4..=0xE9, second, third, ..] => {
+                let next = (u32::from(lead & 0x0F) << 12)
+                    | (u32::from(second & 0x3F) << 6)
+                    | u32::from(third & 0x3F);
+                let bit = pair_hash(first, next);
+                self.pairs[bit / 64] & (1 << (bit % 64)) != 0
+            }
+            _ => true,
+        }
+    }
+}
+
+/// The bit of the pair `first`, `second` in [`T2sTable::pairs`].
+#[inline]
+fn pair_hash(first: u32, second: u32) -> usize {
+    let key = (u64::from(first) << 21) | u64::from(second);
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_BITS)) as usize
 }
 
 /// The longest look-ahead a phrase needs; keys are at most this long.
@@ -573,11 +664,8 @@ fn normalize_hanconv(original: &str) -> Normalized {
     let mut spans: Vec<(u32, u32)> = Vec::with_capacity(source_len);
     let mut cleaned = Cleaned::new(original);
     loop {
-        // The fast path, for what needs no work.
-        if let Some((run, at)) = cleaned.unchanged_run(table) {
-            text.push_str(run);
-            spans.extend((at..cleaned.index).map(|i| (i, i + 1)));
-        }
+        // The fast path, for what needs no look around.
+        cleaned.fast_run(table, &mut text, &mut spans);
         let Some((c, at)) = cleaned.next() else { break };
         cleaned = convert(table, c, at, cleaned, &mut text, &mut spans);
     }
@@ -604,7 +692,7 @@ fn convert<'a>(
             return after;
         }
     }
-    let replacement = entry & !STARTS_PHRASE;
+    let replacement = entry & REPLACEMENT;
     text.push(if replacement == 0 {
         c
     } else {
@@ -1088,10 +1176,57 @@ mod tests {
         }
     }
 
+    #[test]
+    fn fast_paths_equal_char_by_char_after_every_phrase_start() {
+        // Each character that starts a phrase, followed by each second
+        // character of a phrase (its own or another's), by characters that
+        // clean-up skips or changes, and by nothing.
+        let table = &*T2S;
+        let mut seconds: Vec<char> = table
+            .phrases
+            .values()
+            .flatten()
+            .filter_map(|phrase| phrase.rest.first().copied())
+            .collect();
+        seconds.sort_unstable();
+        seconds.dedup();
+        let followers = [
+            "",
+            "a",
+            "\r\n",
+            "。",
+            "\u{200B}隆",
+            "\u{F9DC}",
+            "１，２",
+            "的",
+        ];
+        for (&first, phrases) in &table.phrases {
+            let mut text = String::new();
+            for phrase in phrases {
+                text.push(first);
+                text.extend(phrase.rest.iter());
+                text.push(first);
+                text.extend(phrase.rest.iter().take(1));
+                text.push('，');
+            }
+            for follower in followers {
+                text.push(first);
+                text.push_str(follower);
+                text.push('\n');
+            }
+            assert_same_as_char_by_char(&text);
+        }
+        let starts: String = table.phrases.keys().collect();
+        for second in seconds {
+            let text: String = starts.chars().flat_map(|first| [first, second]).collect();
+            assert_same_as_char_by_char(&text);
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn fast_paths_equal_char_by_char(
-            s in "[中国头发乾隆坤於菟瞭然頭髮後來著名覆蓋藉口“”…—。、，：１2a\r\n\u{3000}\u{200B}\u{2060}\u{F900}ｚ！]{0,40}"
+            s in "[中国头发乾隆坤於菟瞭然頭髮後來著名覆蓋藉口一目上有以萬約價“”…—。、，：１2a０％Ａ\r\n\u{3000}\u{200B}\u{2060}\u{F900}\u{346E}ｚ！]{0,40}"
         ) {
             let fast = normalize(&s);
             let slow = normalize_char_by_char(&s);

@@ -126,22 +126,28 @@ impl OffsetMap {
 ///
 /// `byte_offsets` must be sorted ascending and lie on character boundaries.
 pub fn byte_to_char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(byte_offsets.len());
     let mut chars = 0usize;
     let mut byte = 0usize;
-    let bytes = text.as_bytes();
     for &target in byte_offsets {
         debug_assert!(target >= byte, "byte offsets must be sorted");
-        while byte < target && byte < bytes.len() {
-            // Count a character at each byte that starts one.
-            if (bytes[byte] as i8) >= -0x40 {
-                chars += 1;
-            }
-            byte += 1;
-        }
+        let target = target.clamp(byte, bytes.len());
+        // Counting a `str`'s characters takes a word of bytes at a time.
+        chars += match text.get(byte..target) {
+            Some(piece) => piece.chars().count(),
+            None => count_char_starts(&bytes[byte..target]),
+        };
+        byte = target;
         out.push(chars);
     }
     out
+}
+
+/// The number of characters that start in `bytes`: the bytes that are no
+/// UTF-8 continuation byte.
+fn count_char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -229,6 +235,38 @@ mod tests {
         // Derived "ac" then "b" moved after it: spans out of order.
         let map = OffsetMap::from_spans(vec![(0, 1), (2, 3), (1, 2)], 3);
         assert_eq!(map.original_range(1, 3), (1, 3));
+    }
+
+    /// `byte_to_char_offsets` the obvious way: the character index of
+    /// each byte offset, from `char_indices`.
+    fn byte_to_char_offsets_slowly(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
+        byte_offsets
+            .iter()
+            .map(|&target| text.char_indices().take_while(|&(i, _)| i < target).count())
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_offsets_convert_as_counted_slowly(
+            text in "[a中é😀\n，]{0,80}",
+            picks in proptest::collection::vec(0usize..100, 0..12),
+        ) {
+            let boundaries: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let mut offsets: Vec<usize> = picks
+                .into_iter()
+                .map(|k| boundaries[k % boundaries.len()])
+                .collect();
+            offsets.sort_unstable();
+            proptest::prop_assert_eq!(
+                byte_to_char_offsets(&text, &offsets),
+                byte_to_char_offsets_slowly(&text, &offsets)
+            );
+        }
     }
 
     #[test]

@@ -90,8 +90,8 @@ impl Pipeline {
         date: Option<(Date, RefDateSource)>,
     ) -> Document {
         let normalized = normalize::normalize_with(&original, self.converter);
-        let reflowed = reflow::reflow(&normalized.text);
-        let map = normalized.map.compose(&reflowed.map);
+        // Reflow maps its text through normalization's map to the original.
+        let reflowed = reflow::reflow_through(&normalized.text, &normalized.map);
         let (ref_date, ref_date_source) = match (date, self.ref_date) {
             (Some((d, source)), _) => (Some(d), source),
             (None, Some(d)) => (Some(d), RefDateSource::Option),
@@ -104,7 +104,7 @@ impl Pipeline {
             id: id.to_string(),
             original,
             text: reflowed.text,
-            map,
+            map: reflowed.map,
             paragraphs: reflowed.paragraphs,
             ref_date,
             ref_date_source,

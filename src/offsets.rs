@@ -67,6 +67,12 @@ impl OffsetMap {
         (start as usize, end as usize)
     }
 
+    /// The spans of derived characters `range`, each the source range
+    /// `[start, end)` of one.
+    pub fn spans(&self, range: std::ops::Range<usize>) -> &[(u32, u32)] {
+        &self.spans[range]
+    }
+
     /// The source character range covered by derived characters
     /// `[start, end)`. An empty range maps to an empty range at the position
     /// it would occupy.

@@ -51,7 +51,8 @@ use rustc_hash::FxHashMap;
 pub struct Reflowed {
     /// One paragraph a line.
     pub text: String,
-    /// Map from `text` to the input of reflow.
+    /// Map from `text` to the input of reflow ([`reflow`]) or to the
+    /// source of that input ([`reflow_through`]).
     pub map: OffsetMap,
     /// The lines of `text` and their kinds.
     pub paragraphs: Vec<Paragraph>,
@@ -1521,10 +1522,32 @@ pub fn explain(input: &str) -> Vec<(String, String, Option<Width>, f32)> {
 
 /// Repairs hard line breaks in `input`.
 pub fn reflow(input: &str) -> Reflowed {
+    reflow_into(
+        input,
+        Builder::new(input, Mapping::ToInput(input.chars().count())),
+    )
+}
+
+/// Repairs hard line breaks in `input`, whose characters `map` maps to a
+/// source, and maps the result to that source: the map is
+/// `map.compose(&reflow(input).map)`, built without the map to `input`.
+///
+/// ```
+/// use zhfacts::{normalize::normalize, reflow::{reflow, reflow_through}};
+/// let n = normalize("拉动投资近千\u{200B}\n\n億元的重大项目签约实施，真正形\n\n成了新格局。");
+/// let r = reflow_through(&n.text, &n.map);
+/// assert_eq!(r.text, "拉动投资近千亿元的重大项目签约实施，真正形成了新格局。");
+/// assert_eq!(r.map.span(6), (9, 10)); // 亿: 億, after 千, a zero-width space and two newlines
+/// assert_eq!(r.map, n.map.compose(&reflow(&n.text).map));
+/// ```
+pub fn reflow_through(input: &str, map: &OffsetMap) -> Reflowed {
+    debug_assert_eq!(map.len(), input.chars().count(), "map is not of input");
+    reflow_into(input, Builder::new(input, Mapping::Through(map)))
+}
+
+fn reflow_into(input: &str, mut builder: Builder) -> Reflowed {
     let (lines, widths) = analyse(input);
     let context = Context::new(&lines, widths);
-    let input_len = input.chars().count();
-    let mut builder = Builder::new(input, input_len);
     let mut pending_furniture: Vec<&Line> = Vec::new();
     let mut paragraph_lines: Vec<&Line> = Vec::new();
     for decision in decide(&context) {
@@ -1548,8 +1571,18 @@ pub fn reflow(input: &str) -> Reflowed {
     builder.build()
 }
 
+/// Where the output map of reflow points.
+#[derive(Clone, Copy)]
+enum Mapping<'m> {
+    /// Into the input, of this many characters.
+    ToInput(usize),
+    /// Through the input's own map, into its source.
+    Through(&'m OffsetMap),
+}
+
 /// Accumulates the output text and its map.
-struct Builder {
+struct Builder<'m> {
+    mapping: Mapping<'m>,
     input_len: usize,
     text: String,
     spans: Vec<(u32, u32)>,
@@ -1558,9 +1591,14 @@ struct Builder {
     line_ends: Vec<usize>,
 }
 
-impl Builder {
-    fn new(input: &str, input_len: usize) -> Self {
+impl<'m> Builder<'m> {
+    fn new(input: &str, mapping: Mapping<'m>) -> Self {
+        let input_len = match mapping {
+            Mapping::ToInput(len) => len,
+            Mapping::Through(map) => map.len(),
+        };
         Builder {
+            mapping,
             input_len,
             text: String::with_capacity(input.len()),
             spans: Vec::with_capacity(input_len),
@@ -1573,11 +1611,29 @@ impl Builder {
     /// input there is none, so it maps to an empty span there.
     fn push_separator(&mut self, c: char, at: usize) {
         self.text.push(c);
-        if at < self.input_len {
-            self.spans.push((at as u32, at as u32 + 1));
-        } else {
-            self.spans
-                .push((self.input_len as u32, self.input_len as u32));
+        let span = match self.mapping {
+            Mapping::ToInput(_) if at < self.input_len => (at as u32, at as u32 + 1),
+            Mapping::ToInput(len) => (len as u32, len as u32),
+            // What composing the map with the input's takes for each.
+            Mapping::Through(map) if at < self.input_len => {
+                let (start, end) = map.span(at);
+                (start as u32, end as u32)
+            }
+            Mapping::Through(map) => (map.source_len() as u32, map.source_len() as u32),
+        };
+        self.spans.push(span);
+    }
+
+    /// The spans of the input characters `[from, to)`, kept whole.
+    fn push_characters(&mut self, from: usize, to: usize) {
+        match self.mapping {
+            Mapping::ToInput(_) => {
+                self.spans
+                    .extend((from as u32..to as u32).map(|at| (at, at + 1)));
+            }
+            // A run of single spans composes into the run of the input
+            // map's spans it points at: copied whole.
+            Mapping::Through(map) => self.spans.extend_from_slice(map.spans(from..to)),
         }
     }
 
@@ -1596,9 +1652,7 @@ impl Builder {
                 }
             }
             self.text.push_str(line.content);
-            let from = line.char_start as u32;
-            let to = (line.char_start + line.char_count) as u32;
-            self.spans.extend((from..to).map(|at| (at, at + 1)));
+            self.push_characters(line.char_start, line.char_start + line.char_count);
         }
         self.paragraphs.push(Paragraph {
             range: start..self.text.len(),
@@ -1626,7 +1680,10 @@ impl Builder {
     fn build(self) -> Reflowed {
         Reflowed {
             text: self.text,
-            map: OffsetMap::from_spans(self.spans, self.input_len),
+            map: match self.mapping {
+                Mapping::ToInput(len) => OffsetMap::from_spans(self.spans, len),
+                Mapping::Through(map) => OffsetMap::from_spans(self.spans, map.source_len()),
+            },
             paragraphs: self.paragraphs,
         }
     }

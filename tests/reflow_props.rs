@@ -7,7 +7,9 @@
 use proptest::prelude::*;
 use std::collections::HashMap;
 use zhfacts::document::ParagraphKind;
-use zhfacts::reflow::{reflow, Reflowed};
+use zhfacts::normalize::normalize;
+use zhfacts::offsets::OffsetMap;
+use zhfacts::reflow::{reflow, reflow_through, Reflowed};
 
 const CJK: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往";
 const LATIN: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -178,6 +180,40 @@ proptest! {
                 prop_assert!(text[i + 1].is_ascii_alphanumeric(), "space before {:?}", text[i + 1]);
             }
         }
+    }
+
+    #[test]
+    fn reflow_through_a_map_equals_composing_with_it(input in document(), invisible in 0usize..40) {
+        // Normalization's map, with a gap where a zero-width space went.
+        let mut chars: Vec<char> = input.chars().collect();
+        chars.insert(invisible.min(chars.len()), '\u{200B}');
+        let source: String = chars.into_iter().collect();
+        let n = normalize(&source);
+        let through = reflow_through(&n.text, &n.map);
+        let plain = reflow(&n.text);
+        prop_assert_eq!(&through.text, &plain.text);
+        prop_assert_eq!(&through.paragraphs, &plain.paragraphs);
+        prop_assert_eq!(through.map, n.map.compose(&plain.map));
+    }
+
+    #[test]
+    fn reflow_through_any_map_equals_composing_with_it(
+        input in document(),
+        steps in proptest::collection::vec((0u32..3, 0u32..3), 1..50),
+    ) {
+        // A map of the input with gaps, wider spans and empty ones.
+        let mut spans = Vec::new();
+        let mut at = 0;
+        for (gap, width) in steps.iter().cycle().take(input.chars().count()) {
+            at += gap;
+            spans.push((at, at + width));
+            at += width;
+        }
+        let map = OffsetMap::from_spans(spans, at as usize + 1);
+        let through = reflow_through(&input, &map);
+        let plain = reflow(&input);
+        prop_assert_eq!(&through.text, &plain.text);
+        prop_assert_eq!(through.map, map.compose(&plain.map));
     }
 
     #[test]

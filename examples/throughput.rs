@@ -212,13 +212,18 @@ fn seed_density(dir: &Path, mb: f64) -> io::Result<()> {
 
 /// The corpus articles' texts.
 fn corpus_articles() -> io::Result<Vec<String>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)?
+    let mut paths = sorted_paths(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"))?;
+    paths.retain(|p| p.extension().is_some_and(|e| e == "txt"));
+    paths.iter().map(fs::read_to_string).collect()
+}
+
+/// The entries of `folder`, sorted.
+fn sorted_paths(folder: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(folder)?
         .map(|e| e.map(|e| e.path()))
         .collect::<io::Result<_>>()?;
-    paths.retain(|p| p.extension().is_some_and(|e| e == "txt"));
     paths.sort();
-    paths.iter().map(fs::read_to_string).collect()
+    Ok(paths)
 }
 
 /// Copies of the articles, each with a heading of its own, until `mb`.
@@ -257,10 +262,7 @@ fn write_jsonl(articles: &[String], path: &Path, mb: f64) -> io::Result<(usize, 
 /// (reading the files is not timed).
 fn jieba_cut(folder: &Path) -> io::Result<f64> {
     let jieba = zhfacts::segment::jieba();
-    let mut paths: Vec<PathBuf> = fs::read_dir(folder)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    paths.sort();
+    let paths = sorted_paths(folder)?;
     let (mut bytes, mut seconds, mut words) = (0usize, 0f64, 0usize);
     for path in paths {
         let text = fs::read_to_string(path)?;
@@ -280,10 +282,7 @@ fn jieba_cut(folder: &Path) -> io::Result<f64> {
 /// ceiling for `zhfacts extract`'s `-j1` → `-j2`.
 fn jieba_scaling(folder: &Path) -> io::Result<f64> {
     let jieba = zhfacts::segment::jieba();
-    let mut paths: Vec<PathBuf> = fs::read_dir(folder)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    paths.sort();
+    let paths = sorted_paths(folder)?;
     let texts: Vec<String> = paths
         .iter()
         .map(fs::read_to_string)

@@ -52,49 +52,38 @@ pub enum Position {
     After,
 }
 
-/// The longest word a [`WordTable`] holds, in characters: candidate
-/// lengths are kept on the stack.
-const MAX_WORD_CHARS: usize = 16;
-
 /// A longest-match table of words.
 ///
-/// Lookups run at nearly every numeral of every article, so the table
-/// keeps, per first and per last character, the length of its longest
-/// word: a position no word starts (or ends) at is rejected with one
-/// lookup, and only the lengths that can match are hashed (with FxHash:
-/// the keys are our own data, not attacker-chosen).
+/// Lookups run at nearly every numeral of every article, so each is one
+/// walk over the text's characters through a trie of the words, forward
+/// for prefixes and backward for suffixes: a position no word starts (or
+/// ends) at is rejected at the first character, and a word is found
+/// without hashing every candidate length of the text.
 #[derive(Debug)]
 pub struct WordTable<T> {
     words: FxHashMap<&'static str, T>,
-    longest_by_first: FxHashMap<char, usize>,
-    longest_by_last: FxHashMap<char, usize>,
+    forward: CharTrie<T>,
+    backward: CharTrie<T>,
 }
 
 impl<T: Copy> WordTable<T> {
     fn new(entries: Vec<(&'static str, T)>) -> Self {
         let mut words = FxHashMap::default();
-        let mut longest_by_first = FxHashMap::default();
-        let mut longest_by_last = FxHashMap::default();
+        let mut forward = CharTrie::default();
+        let mut backward = CharTrie::default();
         for (w, v) in entries {
-            let (Some(first), Some(last)) = (w.chars().next(), w.chars().next_back()) else {
+            if w.is_empty() {
                 continue;
-            };
-            let chars = w.chars().count();
-            assert!(
-                chars <= MAX_WORD_CHARS,
-                "{w}: words of the lists have at most {MAX_WORD_CHARS} characters"
-            );
-            let longest = longest_by_first.entry(first).or_insert(0);
-            *longest = chars.max(*longest);
-            let longest = longest_by_last.entry(last).or_insert(0);
-            *longest = chars.max(*longest);
+            }
+            forward.insert(w.chars(), v);
+            backward.insert(w.chars().rev(), v);
             let fresh = words.insert(w, v).is_none();
             debug_assert!(fresh, "duplicate entry {w}");
         }
         WordTable {
             words,
-            longest_by_first,
-            longest_by_last,
+            forward,
+            backward,
         }
     }
 
@@ -105,36 +94,12 @@ impl<T: Copy> WordTable<T> {
 
     /// The longest word at the start of `text`: (its byte length, value).
     pub fn longest_prefix(&self, text: &str) -> Option<(usize, T)> {
-        let first = text.chars().next()?;
-        let longest = *self.longest_by_first.get(&first)?;
-        // Candidate ends on the stack: this runs for every number found.
-        let mut ends = [0usize; MAX_WORD_CHARS];
-        let mut count = 0;
-        for (i, c) in text.char_indices().take(longest) {
-            ends[count] = i + c.len_utf8();
-            count += 1;
-        }
-        ends[..count]
-            .iter()
-            .rev()
-            .find_map(|&end| self.words.get(&text[..end]).map(|&v| (end, v)))
+        self.forward.longest(text.chars())
     }
 
     /// The longest word at the end of `text`: (its byte length, value).
     pub fn longest_suffix(&self, text: &str) -> Option<(usize, T)> {
-        let last = text.chars().next_back()?;
-        let longest = *self.longest_by_last.get(&last)?;
-        let mut starts = [0usize; MAX_WORD_CHARS];
-        let mut count = 0;
-        for (i, _) in text.char_indices().rev().take(longest) {
-            starts[count] = i;
-            count += 1;
-        }
-        starts[..count].iter().rev().find_map(|&start| {
-            self.words
-                .get(&text[start..])
-                .map(|&v| (text.len() - start, v))
-        })
+        self.backward.longest(text.chars().rev())
     }
 
     /// Looks a whole word up.
@@ -150,6 +115,65 @@ impl<T: Copy> WordTable<T> {
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
+    }
+}
+
+/// Words as paths of characters from a root, one direction of a
+/// [`WordTable`]: node 0 is the root, and a node where a word ends holds
+/// its value.
+#[derive(Debug)]
+struct CharTrie<T> {
+    /// The child of a node by the next character, keyed by [`edge`].
+    children: FxHashMap<u64, u32>,
+    /// The value of the word ending at each node, if one does.
+    values: Vec<Option<T>>,
+}
+
+impl<T> Default for CharTrie<T> {
+    fn default() -> Self {
+        CharTrie {
+            children: FxHashMap::default(),
+            values: vec![None],
+        }
+    }
+}
+
+/// The key of the edge from `node` by `c`: one integer, hashed in one step.
+fn edge(node: u32, c: char) -> u64 {
+    u64::from(node) << 32 | u64::from(c)
+}
+
+impl<T: Copy> CharTrie<T> {
+    fn insert(&mut self, word: impl Iterator<Item = char>, value: T) {
+        let mut node = 0;
+        for c in word {
+            let fresh = u32::try_from(self.values.len()).expect("a list has few words");
+            node = *self.children.entry(edge(node, c)).or_insert(fresh);
+            if node == fresh {
+                self.values.push(None);
+            }
+        }
+        self.values[node as usize] = Some(value);
+    }
+
+    /// The deepest word met following `chars` from the root: its byte
+    /// length and value.
+    #[inline]
+    fn longest(&self, chars: impl Iterator<Item = char>) -> Option<(usize, T)> {
+        let mut node = 0;
+        let mut len = 0;
+        let mut found = None;
+        for c in chars {
+            let Some(&child) = self.children.get(&edge(node, c)) else {
+                break;
+            };
+            node = child;
+            len += c.len_utf8();
+            if let Some(value) = self.values[node as usize] {
+                found = Some((len, value));
+            }
+        }
+        found
     }
 }
 
@@ -361,6 +385,84 @@ mod tests {
                 let want = rest.char_indices().find(|&(_, c)| set.contains(c));
                 proptest::prop_assert_eq!(set.find(rest), want);
             }
+        }
+    }
+
+    /// [`WordTable::longest_prefix`] as first written: each start of the
+    /// text looked up whole, the longest first.
+    fn longest_prefix_asking_every_length<T: Copy>(
+        table: &WordTable<T>,
+        text: &str,
+    ) -> Option<(usize, T)> {
+        let ends: Vec<usize> = text.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+        ends.into_iter()
+            .rev()
+            .find_map(|end| table.get(&text[..end]).map(|v| (end, v)))
+    }
+
+    /// [`WordTable::longest_suffix`] as first written.
+    fn longest_suffix_asking_every_length<T: Copy>(
+        table: &WordTable<T>,
+        text: &str,
+    ) -> Option<(usize, T)> {
+        text.char_indices()
+            .find_map(|(start, _)| table.get(&text[start..]).map(|v| (text.len() - start, v)))
+    }
+
+    /// Checks both lookups of `table` at every boundary of a text glued
+    /// from its words, their characters and a few others, as `picks` choose.
+    fn lookups_agree<T: Copy + PartialEq + std::fmt::Debug>(
+        table: &WordTable<T>,
+        picks: &[usize],
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let mut pieces: Vec<String> = table.words().map(String::from).collect();
+        // The table's order is a hash's: sorted, the cases repeat run to run.
+        pieces.sort();
+        let chars: Vec<String> = pieces
+            .iter()
+            .flat_map(|w| w.chars())
+            .map(String::from)
+            .collect();
+        pieces.extend(chars);
+        pieces.extend(["1", "的", "，", "a", "é", "😀"].map(String::from));
+        let text: String = picks
+            .iter()
+            .map(|&k| pieces[k % pieces.len()].as_str())
+            .collect();
+        for at in (0..=text.len()).filter(|&k| text.is_char_boundary(k)) {
+            proptest::prop_assert_eq!(
+                table.longest_prefix(&text[at..]),
+                longest_prefix_asking_every_length(table, &text[at..]),
+                "prefix of {}",
+                &text[at..]
+            );
+            proptest::prop_assert_eq!(
+                table.longest_suffix(&text[..at]),
+                longest_suffix_asking_every_length(table, &text[..at]),
+                "suffix of {}",
+                &text[..at]
+            );
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn a_table_finds_the_words_asking_every_length_finds(
+            picks in proptest::collection::vec(proptest::prelude::any::<usize>(), 0..12)
+        ) {
+            lookups_agree(&CURRENCIES, &picks)?;
+            lookups_agree(&UNITS, &picks)?;
+            lookups_agree(&QUALIFIERS.0, &picks)?;
+            lookups_agree(&QUALIFIERS.1, &picks)?;
+            lookups_agree(&CHANGE_WORDS, &picks)?;
+            lookups_agree(&NON_FACTS, &picks)?;
+            lookups_agree(&MONEY_CONTEXT, &picks)?;
+            lookups_agree(&ONE_CONTEXT, &picks)?;
+            lookups_agree(&WORD_EXCEPTIONS, &picks)?;
+            lookups_agree(&LABEL_NOUNS, &picks)?;
         }
     }
 

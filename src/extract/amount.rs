@@ -266,6 +266,7 @@ static RUN_STARTS: LazyLock<CharSet> =
 pub(super) fn warm_up() {
     LazyLock::force(&RUN_STARTS);
     LazyLock::force(&NON_FACT_CHARS);
+    LazyLock::force(&CLAUSE_SIGNS);
 }
 
 fn starts_run(line: &str, i: usize, c: char) -> bool {
@@ -1407,22 +1408,29 @@ fn clause_signs(line: &str, end: usize, floor: usize) -> ClauseSigns {
         single: None,
         each: None,
     };
-    for (i, c) in line[floor..end].char_indices().rev() {
+    let mut rest = &line[floor..end];
+    while let Some((i, c)) = CLAUSE_SIGNS.rfind(rest) {
         let at = floor + i;
         match c {
             '均' => signs.average = true,
             '价' => _ = signs.price.get_or_insert(at),
             '单' => _ = signs.single.get_or_insert(at),
             '每' => _ = signs.each.get_or_insert(at),
-            c if ends_clause(c) => {
+            c => {
+                debug_assert!(ends_clause(c));
                 signs.start = at + c.len_utf8();
                 break;
             }
-            _ => {}
         }
+        rest = &rest[..i];
     }
     signs
 }
+
+/// The characters [`clause_signs`] stops at: the walk back passes over
+/// every other one with a lookup.
+static CLAUSE_SIGNS: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::new(|c| matches!(c, '均' | '价' | '单' | '每') || ends_clause(c)));
 
 /// 其中一人 in a list after another amount: `10个5分钟和一个32秒`.
 fn list_context(line: &str, start: usize, found: &[Amount]) -> bool {

@@ -236,6 +236,31 @@ impl CharSet {
         }
     }
 
+    /// The last character of `text` in the set, with its byte offset: as
+    /// [`CharSet::find`], backward (a clause is read back from an amount).
+    /// A lead byte of three stands three bytes before a character's end,
+    /// as no other byte of the encoding is 0xE0 to 0xEF.
+    #[inline]
+    pub fn rfind(&self, text: &str) -> Option<(usize, char)> {
+        let bytes = text.as_bytes();
+        let mut end = bytes.len();
+        loop {
+            while let [.., b0 @ 0xE0..=0xEF, b1, b2] = bytes[..end] {
+                let word = usize::from(b0 & 0x0F) << 6 | usize::from(b1 & 0x3F);
+                if self.bmp[word] >> (b2 & 0x3F) & 1 != 0 {
+                    break;
+                }
+                end -= 3;
+            }
+            let c = text[..end].chars().next_back()?;
+            let at = end - c.len_utf8();
+            if self.contains(c) {
+                return Some((at, c));
+            }
+            end = at;
+        }
+    }
+
     /// The characters of the Basic Multilingual Plane in the set.
     pub fn bmp_chars(&self) -> impl Iterator<Item = char> + '_ {
         (0..0x10000u32)
@@ -463,6 +488,25 @@ mod tests {
             lookups_agree(&ONE_CONTEXT, &picks)?;
             lookups_agree(&WORD_EXCEPTIONS, &picks)?;
             lookups_agree(&LABEL_NOUNS, &picks)?;
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_set_finds_backward_what_a_search_by_characters_finds(
+            text in proptest::prop_oneof![
+                "[0-9a-z年月日今去一二十，。、\u{4e00}-\u{4e2f}\u{7f00}-\u{7f10}é€😀]{0,40}",
+                proptest::prelude::any::<String>(),
+            ]
+        ) {
+            let set = CharSet::new(|c| {
+                matches!(c, '0'..='9' | '年' | '月' | '今' | '，' | 'é' | '😀') || ('\u{4e00}'..'\u{4e08}').contains(&c)
+            });
+            for end in (0..=text.len()).filter(|&k| text.is_char_boundary(k)) {
+                let before = &text[..end];
+                let want = before.char_indices().rev().find(|&(_, c)| set.contains(c));
+                proptest::prop_assert_eq!(set.rfind(before), want);
+            }
         }
     }
 

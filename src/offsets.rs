@@ -139,11 +139,9 @@ pub fn byte_to_char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
     for &target in byte_offsets {
         debug_assert!(target >= byte, "byte offsets must be sorted");
         let target = target.clamp(byte, bytes.len());
-        // Counting a `str`'s characters takes a word of bytes at a time.
-        chars += match text.get(byte..target) {
-            Some(piece) => piece.chars().count(),
-            None => count_char_starts(&bytes[byte..target]),
-        };
+        // The gaps are short (a few dozen bytes), too short for `str`'s own
+        // count to take words at a time: this counter does from the start.
+        chars += count_char_starts(&bytes[byte..target]);
         byte = target;
         out.push(chars);
     }
@@ -151,9 +149,29 @@ pub fn byte_to_char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
 }
 
 /// The number of characters that start in `bytes`: the bytes that are no
-/// UTF-8 continuation byte.
+/// UTF-8 continuation byte (`0b10xx_xxxx`). Eight bytes at a time.
 fn count_char_starts(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+    let mut words = bytes.chunks_exact(8);
+    let mut continuations = 0;
+    for word in &mut words {
+        continuations += continuation_bytes(u64::from_le_bytes(
+            word.try_into().expect("chunks of eight bytes"),
+        ));
+    }
+    let rest = words.remainder();
+    let rest_continuations = rest.iter().filter(|&&b| b & 0xC0 == 0x80).count();
+    bytes.len() - continuations - rest_continuations
+}
+
+/// The continuation bytes among the eight of `word`.
+#[inline]
+fn continuation_bytes(word: u64) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    // Each byte's top bit, set where its next bit is clear: one a
+    // continuation byte, moved to bit 0 of its byte.
+    let marks = ((word & !(word << 1)) >> 7) & LOW;
+    // Multiplying by LOW sums the eight bytes (at most 8) into the top one.
+    (marks.wrapping_mul(LOW) >> 56) as usize
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -257,6 +275,55 @@ mod tests {
         fn byte_offsets_convert_as_counted_slowly(
             text in "[a中é😀\n，]{0,80}",
             picks in proptest::collection::vec(0usize..100, 0..12),
+        ) {
+            let boundaries: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let mut offsets: Vec<usize> = picks
+                .into_iter()
+                .map(|k| boundaries[k % boundaries.len()])
+                .collect();
+            offsets.sort_unstable();
+            proptest::prop_assert_eq!(
+                byte_to_char_offsets(&text, &offsets),
+                byte_to_char_offsets_slowly(&text, &offsets)
+            );
+        }
+    }
+
+    /// [`continuation_bytes`] a byte at a time.
+    fn continuation_bytes_slowly(word: u64) -> usize {
+        word.to_le_bytes()
+            .iter()
+            .filter(|&&b| b & 0xC0 == 0x80)
+            .count()
+    }
+
+    #[test]
+    fn counts_continuation_bytes_of_every_value_in_every_lane() {
+        for byte in 0..=u8::MAX {
+            for lane in 0..8 {
+                for others in [0u8, b'a', 0x80, 0xBF, 0xC0, 0xE4, 0xFF] {
+                    let mut bytes = [others; 8];
+                    bytes[lane] = byte;
+                    let word = u64::from_le_bytes(bytes);
+                    assert_eq!(
+                        continuation_bytes(word),
+                        continuation_bytes_slowly(word),
+                        "{byte:#x} in lane {lane} among {others:#x}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_offsets_convert_as_counted_slowly_in_long_texts(
+            text in "[a中é😀\n，]{0,400}",
+            picks in proptest::collection::vec(0usize..1000, 0..40),
         ) {
             let boundaries: Vec<usize> = text
                 .char_indices()

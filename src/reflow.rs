@@ -117,6 +117,8 @@ struct Line<'a> {
     /// material of headlines, bylines and running heads.
     bare: bool,
     shape: Shape,
+    /// A dated page header by its words (`2021年3月5日 星期五`).
+    dated_header: bool,
     /// A news lead (`本报讯`, `本报北京10月19日电`).
     news_lead: bool,
     /// Its first words open a paragraph (`——`, `本报记者`, a news lead).
@@ -458,7 +460,7 @@ fn looks_like_heading(line: &Line) -> bool {
     if !matches!(line.ending, Ending::Open | Ending::Closer) {
         return false;
     }
-    if s.starts_with('—') || looks_like_dated_header(s) {
+    if s.starts_with('—') || line.dated_header {
         return true;
     }
     // Bylines: 本报记者 高 刚, 记者 刘思远, 通讯员 林 涛.
@@ -518,9 +520,10 @@ fn is_news_lead(s: &str) -> bool {
     head.contains("日电")
 }
 
-/// Words that open a paragraph: a subtitle dash, a byline, a news lead.
-fn opens_paragraph(s: &str) -> bool {
-    s.starts_with("——") || s.starts_with("本报记者") || is_news_lead(s)
+/// Words that open a paragraph: a subtitle dash, a byline, a news lead
+/// (`news_lead`: whether `s` starts with one, asked once a line).
+fn opens_paragraph(s: &str, news_lead: bool) -> bool {
+    news_lead || s.starts_with("——") || s.starts_with("本报记者")
 }
 
 /// Whether `byte` starts the UTF-8 of a character in U+4000–U+9FFF (three
@@ -556,6 +559,10 @@ struct Measures {
     visible: usize,
     /// No clause punctuation anywhere.
     bare: bool,
+    /// Byte range of the trimmed content in the raw line (`0..0` when
+    /// it is blank): the line is trimmed without a second look.
+    content_start: usize,
+    content_end: usize,
 }
 
 impl Measures {
@@ -566,11 +573,11 @@ impl Measures {
     ///
     /// Most of a Chinese text is runs of ideographs, so those are counted
     /// straight from their lead bytes; only the rest is decoded.
-    /// Counts one more character `c` of the line. Whitespace after the
-    /// indent waits in `gap` until a visible character follows: trailing
-    /// whitespace counts for nothing.
+    /// Counts one more character `c` of the line, at bytes `at..end`.
+    /// Whitespace after the indent waits in `gap` until a visible character
+    /// follows: trailing whitespace counts for nothing.
     #[inline]
-    fn count(&mut self, c: char, gap: &mut Gap) {
+    fn count(&mut self, c: char, at: usize, end: usize, gap: &mut Gap) {
         self.raw_chars += 1;
         let width = if c.is_ascii() { 1 } else { 2 };
         if c.is_whitespace() {
@@ -587,6 +594,10 @@ impl Measures {
             }
             return;
         }
+        if self.visible == 0 {
+            self.content_start = at;
+        }
+        self.content_end = end;
         self.half_cells += gap.cells + width;
         self.char_count += gap.chars + 1;
         self.visible += 1;
@@ -604,12 +615,16 @@ impl Measures {
         let mut i = 0;
         while i < bytes.len() {
             if is_ideograph_lead(bytes[i]) {
-                let mut run = 0;
+                let start = i;
                 while i < bytes.len() && is_ideograph_lead(bytes[i]) {
                     i += 3;
-                    run += 1;
                 }
+                let run = (i - start) / 3;
                 // What `count` does for each of them, for the whole run.
+                if m.visible == 0 {
+                    m.content_start = start;
+                }
+                m.content_end = i;
                 m.raw_chars += run;
                 m.half_cells += gap.cells + 2 * run;
                 m.char_count += gap.chars + run;
@@ -617,6 +632,7 @@ impl Measures {
                 gap = Gap::default();
                 continue;
             }
+            let at = i;
             let c = match bytes[i..] {
                 [b'\n', ..] => break,
                 [byte @ 0..0x80, ..] => {
@@ -638,7 +654,7 @@ impl Measures {
                     c
                 }
             };
-            m.count(c, &mut gap);
+            m.count(c, at, i, &mut gap);
         }
         m.len = i;
         m
@@ -647,7 +663,11 @@ impl Measures {
 
 /// Splits the input into non-blank trimmed lines.
 fn lines(input: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::new();
+    // Grown from nothing, the vector of these large lines would be copied a
+    // dozen times. News lines run some 60 bytes, a blank line included: a
+    // guess that holds most texts, with room (counting the newlines would
+    // cost more than the copies it saves).
+    let mut out = Vec::with_capacity(input.len() / 32 + 16);
     let mut blanks = 0usize;
     let mut char_pos = 0usize;
     let mut rest = input;
@@ -661,12 +681,14 @@ fn lines(input: &str) -> Vec<Line<'_>> {
             char_count,
             visible,
             bare,
+            content_start,
+            content_end,
         } = Measures::of_first_line(rest);
         let raw = &rest[..len];
         if char_count == 0 {
             blanks += 1;
         } else {
-            let content = raw.trim();
+            let content = &raw[content_start..content_end];
             let first = content.chars().next().unwrap_or(' ');
             let last = content.chars().next_back().unwrap_or(' ');
             let (mut hanging_cells, mut hanging_chars) = (0, 0);
@@ -679,9 +701,11 @@ fn lines(input: &str) -> Vec<Line<'_>> {
                 hanging_chars += 1;
             }
             // Page markers are short: most lines need not be looked at.
+            let news_lead = is_news_lead(content);
+            let dated_header = looks_like_dated_header(content);
             let shape = if visible <= PAGE_MARKER_MAX_VISIBLE && looks_like_page_marker(content) {
                 Shape::PageMarker
-            } else if looks_like_dated_header(content) {
+            } else if dated_header {
                 Shape::PageHeader
             } else {
                 Shape::Text
@@ -701,9 +725,10 @@ fn lines(input: &str) -> Vec<Line<'_>> {
                 last,
                 ending: ending(content),
                 bare,
+                dated_header,
                 shape,
-                news_lead: is_news_lead(content),
-                opens: opens_paragraph(content),
+                news_lead,
+                opens: opens_paragraph(content, news_lead),
                 heading: false,
             });
             let line = out.last_mut().expect("just pushed");
@@ -1396,10 +1421,16 @@ fn word_across(a: &str, b: &str) -> bool {
         return false;
     }
     let tail = &a[tail_start..];
-    let joined = format!("{tail}{}", &b[..head_end]);
+    let head = &b[..head_end];
+    // At most three characters of four bytes each side: joined on the stack.
+    let mut buffer = [0u8; 24];
     let cut = tail.len();
+    buffer[..cut].copy_from_slice(tail.as_bytes());
+    buffer[cut..cut + head.len()].copy_from_slice(head.as_bytes());
+    let joined =
+        std::str::from_utf8(&buffer[..cut + head.len()]).expect("two whole pieces of UTF-8");
     segment::jieba()
-        .cut(&joined, false)
+        .cut(joined, false)
         .into_iter()
         .any(|t| t.byte_start < cut && t.byte_end > cut)
 }
@@ -1892,9 +1923,17 @@ mod tests {
             ..Measures::default()
         };
         let mut gap = Gap::default();
-        for c in raw.chars() {
-            m.count(c, &mut gap);
+        for (at, c) in raw.char_indices() {
+            m.count(c, at, at + c.len_utf8(), &mut gap);
         }
+        // The content's bounds, from `trim`.
+        let content = raw.trim();
+        (m.content_start, m.content_end) = if content.is_empty() {
+            (0, 0)
+        } else {
+            let start = raw.len() - raw.trim_start().len();
+            (start, start + content.len())
+        };
         m
     }
 

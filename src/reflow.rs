@@ -481,13 +481,17 @@ fn looks_like_heading(line: &Line) -> bool {
     // bylines (本报记者 高 刚), running heads. Running text has none, but a
     // fragment of it may quote a title that has (`〇年八月七日 金秋消费季
     // 启幕”`): its quotes do not pair up.
-    line.bare && quotes_pair_up(s) && {
-        let mut window = [' '; 3];
-        s.chars().any(|c| {
-            window = [window[1], window[2], c];
-            !window[0].is_ascii() && window[1] == ' ' && !window[2].is_ascii()
-        })
-    }
+    line.bare && quotes_pair_up(s) && has_space_between_wide_characters(s)
+}
+
+/// Whether a space of `s` stands between two non-ASCII characters. In
+/// UTF-8 those are the bytes around it: the last byte of a non-ASCII
+/// character and the first of the next are 0x80 or more, ASCII's never.
+fn has_space_between_wide_characters(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    s.match_indices(' ').any(|(at, _)| {
+        at > 0 && bytes[at - 1] >= 0x80 && bytes.get(at + 1).is_some_and(|&b| b >= 0x80)
+    })
 }
 
 /// Whether every closing quote or bracket of `s` closes one opened in `s`,
@@ -770,14 +774,20 @@ fn mark_running_heads(lines: &mut [Line], widths: &[Option<Width>]) {
     let heads: Vec<usize> = (0..lines.len())
         .filter(|&i| {
             let line = &lines[i];
-            let repeated =
-                line.shape == Shape::Text && counts.get(line.content).is_some_and(|&n| n >= 2);
+            // Only lines counted above can repeat, and what counted them
+            // depends on their content alone: the others need no lookup.
+            let counted =
+                line.shape == Shape::Text && line.cells <= 24.0 && line.heading_material();
+            let repeated = counted && counts.get(line.content).is_some_and(|&n| n >= 2);
+            if !repeated {
+                return false;
+            }
             let column_wide = widths[i]
                 .is_some_and(|w| (w.of(line.cells, line.chars) - w.columns).abs() <= 1.0 + w.noise);
             let by_furniture = [i.wrapping_sub(1), i + 1]
                 .iter()
                 .any(|&j| lines.get(j).is_some_and(|l| l.shape != Shape::Text));
-            repeated && (!column_wide || by_furniture)
+            !column_wide || by_furniture
         })
         .collect();
     for i in heads {
@@ -843,8 +853,8 @@ fn widths(lines: &[Line]) -> Vec<Option<Width>> {
         .collect();
     let mut out = vec![None; lines.len()];
     // The window's widths, kept sorted as it slides.
-    let mut cells = SortedWindow::default();
-    let mut chars = SortedWindow::default();
+    let mut cells = SortedWindow::with_capacity(2 * HALF + 1);
+    let mut chars = SortedWindow::with_capacity(2 * HALF + 1);
     let mut with_ascii = 0usize;
     let (mut lo, mut hi) = (0, 0);
     let mut width = None;
@@ -908,10 +918,14 @@ fn widths(lines: &[Line]) -> Vec<Option<Width>> {
 }
 
 /// A few widths, sorted.
-#[derive(Default)]
 struct SortedWindow(Vec<f32>);
 
 impl SortedWindow {
+    /// A window that holds up to `lines` widths without growing.
+    fn with_capacity(lines: usize) -> Self {
+        SortedWindow(Vec::with_capacity(lines))
+    }
+
     fn insert(&mut self, w: f32) {
         let at = self.0.partition_point(|&x| x < w);
         self.0.insert(at, w);
@@ -2024,6 +2038,104 @@ mod tests {
             proptest::prop_assert_eq!(looks_like_page_marker(&s), looks_like_page_marker_slowly(&s));
         }
 
+    }
+
+    /// [`has_space_between_wide_characters`] as it was: a window of three
+    /// characters slid along the decoded line.
+    fn has_space_between_wide_characters_slowly(s: &str) -> bool {
+        let mut window = [' '; 3];
+        s.chars().any(|c| {
+            window = [window[1], window[2], c];
+            !window[0].is_ascii() && window[1] == ' ' && !window[2].is_ascii()
+        })
+    }
+
+    #[test]
+    fn finds_spaces_between_wide_characters_as_before() {
+        for s in [
+            "",
+            " ",
+            "本报记者 高 刚",
+            "深化党建引领 超前谋划布局",
+            " 高",
+            "高 ",
+            "a 高",
+            "高 a",
+            "é 😀",
+            "高  刚",
+            "高\u{3000}刚",
+        ] {
+            assert_eq!(
+                has_space_between_wide_characters(s),
+                has_space_between_wide_characters_slowly(s),
+                "{s:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spaces_between_wide_characters_are_found_as_before(s in "[ a高é😀\u{3000}]{0,12}") {
+            proptest::prop_assert_eq!(
+                has_space_between_wide_characters(&s),
+                has_space_between_wide_characters_slowly(&s)
+            );
+        }
+    }
+
+    /// [`mark_running_heads`] before its shortcut: every line's content
+    /// looked up among the counted ones.
+    fn mark_running_heads_slowly(lines: &mut [Line], widths: &[Option<Width>]) {
+        let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+        for line in lines.iter() {
+            if line.cells <= 24.0 && line.heading_material() && line.shape == Shape::Text {
+                *counts.entry(line.content).or_default() += 1;
+            }
+        }
+        let heads: Vec<usize> = (0..lines.len())
+            .filter(|&i| {
+                let line = &lines[i];
+                let repeated =
+                    line.shape == Shape::Text && counts.get(line.content).is_some_and(|&n| n >= 2);
+                let column_wide = widths[i].is_some_and(|w| {
+                    (w.of(line.cells, line.chars) - w.columns).abs() <= 1.0 + w.noise
+                });
+                let by_furniture = [i.wrapping_sub(1), i + 1]
+                    .iter()
+                    .any(|&j| lines.get(j).is_some_and(|l| l.shape != Shape::Text));
+                repeated && (!column_wide || by_furniture)
+            })
+            .collect();
+        for i in heads {
+            lines[i].shape = Shape::PageHeader;
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn running_heads_are_marked_as_before(
+            picks in proptest::collection::vec(0usize..9, 0..40),
+        ) {
+            const LINES: [&str; 9] = [
+                "区域经济·专题",
+                "第9版",
+                "今年以来，临江经开区坚持",
+                "把项目建设作为稳增长的“压",
+                "舱石”，全力以赴抓招商、促",
+                "本报记者 高 刚",
+                "2021年3月5日 星期五",
+                "高水平全面建成小康社会",
+                "",
+            ];
+            let input = picks.iter().map(|&k| LINES[k]).collect::<Vec<_>>().join("\n");
+            let mut fast = lines(&input);
+            let mut slow = fast.clone();
+            let w = widths(&fast);
+            mark_running_heads(&mut fast, &w);
+            mark_running_heads_slowly(&mut slow, &w);
+            let shapes = |lines: &[Line]| lines.iter().map(|l| l.shape).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(shapes(&fast), shapes(&slow));
+        }
     }
 
     #[test]

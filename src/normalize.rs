@@ -659,11 +659,9 @@ const LOOKAHEAD: usize = 16;
 /// Clean-up, folding and hanconv conversion in one pass over the original.
 fn normalize_hanconv(original: &str) -> Normalized {
     let table = &*T2S;
+    let source_len = original.chars().count();
     let mut text = String::with_capacity(original.len());
-    // A span a character. Chinese takes three bytes a character, so news
-    // text has fewer characters than half its bytes; counting them first
-    // would read the whole text once more.
-    let mut spans: Vec<(u32, u32)> = Vec::with_capacity(original.len() / 2 + 16);
+    let mut spans: Vec<(u32, u32)> = Vec::with_capacity(source_len);
     let mut cleaned = Cleaned::new(original);
     loop {
         // The fast path, for what needs no look around.
@@ -671,8 +669,6 @@ fn normalize_hanconv(original: &str) -> Normalized {
         let Some((c, at)) = cleaned.next() else { break };
         cleaned = convert(table, c, at, cleaned, &mut text, &mut spans);
     }
-    // Every character of the original was read, and counted as it was.
-    let source_len = cleaned.index as usize;
     Normalized {
         text,
         map: OffsetMap::from_spans(spans, source_len),

@@ -665,13 +665,18 @@ impl Measures {
     }
 }
 
+/// Most lines [`lines`] makes room for before it reads: 1.6 MB of them.
+const PRESIZED_LINES: usize = 1 << 14;
+
 /// Splits the input into non-blank trimmed lines.
 fn lines(input: &str) -> Vec<Line<'_>> {
     // Grown from nothing, the vector of these large lines would be copied a
     // dozen times. News lines run some 60 bytes, a blank line included: a
     // guess that holds most texts, with room (counting the newlines would
-    // cost more than the copies it saves).
-    let mut out = Vec::with_capacity(input.len() / 32 + 16);
+    // cost more than the copies it saves). Only for an article's size: a
+    // line takes 100 bytes here, so the guess for a huge document of long
+    // lines would reserve several times its size; that one grows instead.
+    let mut out = Vec::with_capacity((input.len() / 32 + 16).min(PRESIZED_LINES));
     let mut blanks = 0usize;
     let mut char_pos = 0usize;
     let mut rest = input;

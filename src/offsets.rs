@@ -270,22 +270,29 @@ mod tests {
             .collect()
     }
 
+    /// The character boundaries of `text` that `picks` choose (each modulo
+    /// their number), sorted.
+    fn sorted_boundaries(text: &str, picks: &[usize]) -> Vec<usize> {
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let mut offsets: Vec<usize> = picks
+            .iter()
+            .map(|k| boundaries[k % boundaries.len()])
+            .collect();
+        offsets.sort_unstable();
+        offsets
+    }
+
     proptest::proptest! {
         #[test]
         fn byte_offsets_convert_as_counted_slowly(
             text in "[a中é😀\n，]{0,80}",
             picks in proptest::collection::vec(0usize..100, 0..12),
         ) {
-            let boundaries: Vec<usize> = text
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain([text.len()])
-                .collect();
-            let mut offsets: Vec<usize> = picks
-                .into_iter()
-                .map(|k| boundaries[k % boundaries.len()])
-                .collect();
-            offsets.sort_unstable();
+            let offsets = sorted_boundaries(&text, &picks);
             proptest::prop_assert_eq!(
                 byte_to_char_offsets(&text, &offsets),
                 byte_to_char_offsets_slowly(&text, &offsets)
@@ -325,16 +332,7 @@ mod tests {
             text in "[a中é😀\n，]{0,400}",
             picks in proptest::collection::vec(0usize..1000, 0..40),
         ) {
-            let boundaries: Vec<usize> = text
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain([text.len()])
-                .collect();
-            let mut offsets: Vec<usize> = picks
-                .into_iter()
-                .map(|k| boundaries[k % boundaries.len()])
-                .collect();
-            offsets.sort_unstable();
+            let offsets = sorted_boundaries(&text, &picks);
             proptest::prop_assert_eq!(
                 byte_to_char_offsets(&text, &offsets),
                 byte_to_char_offsets_slowly(&text, &offsets)

@@ -394,17 +394,29 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
+    /// Texts of the characters [`sample_set`] holds and of others around
+    /// them, or of any characters.
+    fn texts_for_sets() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![
+            "[0-9a-z年月日今去一二十，。、\u{4e00}-\u{4e2f}\u{7f00}-\u{7f10}é€😀]{0,40}",
+            proptest::prelude::any::<String>(),
+        ]
+    }
+
+    /// A set of one-, two-, three- and four-byte characters.
+    fn sample_set() -> CharSet {
+        CharSet::new(|c| {
+            matches!(c, '0'..='9' | '年' | '月' | '今' | '，' | 'é' | '😀')
+                || ('\u{4e00}'..'\u{4e08}').contains(&c)
+        })
+    }
+
     proptest::proptest! {
         #[test]
         fn a_set_finds_what_a_search_by_characters_finds(
-            text in proptest::prop_oneof![
-                "[0-9a-z年月日今去一二十，。、\u{4e00}-\u{4e2f}\u{7f00}-\u{7f10}é€😀]{0,40}",
-                proptest::prelude::any::<String>(),
-            ]
+            text in texts_for_sets()
         ) {
-            let set = CharSet::new(|c| {
-                matches!(c, '0'..='9' | '年' | '月' | '今' | '，' | 'é' | '😀') || ('\u{4e00}'..'\u{4e08}').contains(&c)
-            });
+            let set = sample_set();
             for at in (0..=text.len()).filter(|&k| text.is_char_boundary(k)) {
                 let rest = &text[at..];
                 let want = rest.char_indices().find(|&(_, c)| set.contains(c));
@@ -494,14 +506,9 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn a_set_finds_backward_what_a_search_by_characters_finds(
-            text in proptest::prop_oneof![
-                "[0-9a-z年月日今去一二十，。、\u{4e00}-\u{4e2f}\u{7f00}-\u{7f10}é€😀]{0,40}",
-                proptest::prelude::any::<String>(),
-            ]
+            text in texts_for_sets()
         ) {
-            let set = CharSet::new(|c| {
-                matches!(c, '0'..='9' | '年' | '月' | '今' | '，' | 'é' | '😀') || ('\u{4e00}'..'\u{4e08}').contains(&c)
-            });
+            let set = sample_set();
             for end in (0..=text.len()).filter(|&k| text.is_char_boundary(k)) {
                 let before = &text[..end];
                 let want = before.char_indices().rev().find(|&(_, c)| set.contains(c));

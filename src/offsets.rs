@@ -289,8 +289,10 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn byte_offsets_convert_as_counted_slowly(
-            text in "[a中é😀\n，]{0,80}",
-            picks in proptest::collection::vec(0usize..100, 0..12),
+            // Short texts for the edges, long ones for the eight-byte words
+            // counted between far-apart offsets.
+            text in proptest::prop_oneof!["[a中é😀\n，]{0,80}", "[a中é😀\n，]{0,400}"],
+            picks in proptest::collection::vec(0usize..1000, 0..40),
         ) {
             let offsets = sorted_boundaries(&text, &picks);
             proptest::prop_assert_eq!(
@@ -323,20 +325,6 @@ mod tests {
                     );
                 }
             }
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn byte_offsets_convert_as_counted_slowly_in_long_texts(
-            text in "[a中é😀\n，]{0,400}",
-            picks in proptest::collection::vec(0usize..1000, 0..40),
-        ) {
-            let offsets = sorted_boundaries(&text, &picks);
-            proptest::prop_assert_eq!(
-                byte_to_char_offsets(&text, &offsets),
-                byte_to_char_offsets_slowly(&text, &offsets)
-            );
         }
     }
 

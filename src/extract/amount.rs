@@ -1614,14 +1614,7 @@ mod tests {
     /// Text made of non-fact words, their characters and a few others:
     /// words glued, cut and overlapping.
     fn non_fact_text() -> impl Strategy<Value = String> {
-        let mut words: Vec<String> = NON_FACTS.words().map(String::from).collect();
-        // The table's order is a hash's: sorted, the cases repeat run to run.
-        words.sort();
-        let chars: Vec<String> = words
-            .iter()
-            .flat_map(|w| w.chars())
-            .map(String::from)
-            .collect();
+        let (words, chars) = NON_FACTS.sorted_words_and_their_chars();
         let others: Vec<String> = ["1", "25", "的", "年", "点", "，", "a", "之"]
             .map(String::from)
             .to_vec();

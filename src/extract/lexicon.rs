@@ -390,6 +390,23 @@ pub fn warm_up() {
 }
 
 #[cfg(test)]
+impl<T: Copy> WordTable<T> {
+    /// The words, sorted (the table's own order is a hash's, and test
+    /// cases built from it must repeat run to run), and each of their
+    /// characters as a string: the pieces tests glue texts from.
+    pub(crate) fn sorted_words_and_their_chars(&self) -> (Vec<String>, Vec<String>) {
+        let mut words: Vec<String> = self.words().map(String::from).collect();
+        words.sort();
+        let chars = words
+            .iter()
+            .flat_map(|w| w.chars())
+            .map(String::from)
+            .collect();
+        (words, chars)
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
@@ -452,14 +469,7 @@ mod tests {
         table: &WordTable<T>,
         picks: &[usize],
     ) -> Result<(), proptest::test_runner::TestCaseError> {
-        let mut pieces: Vec<String> = table.words().map(String::from).collect();
-        // The table's order is a hash's: sorted, the cases repeat run to run.
-        pieces.sort();
-        let chars: Vec<String> = pieces
-            .iter()
-            .flat_map(|w| w.chars())
-            .map(String::from)
-            .collect();
+        let (mut pieces, chars) = table.sorted_words_and_their_chars();
         pieces.extend(chars);
         pieces.extend(["1", "的", "，", "a", "é", "😀"].map(String::from));
         let text: String = picks

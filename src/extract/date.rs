@@ -537,6 +537,7 @@ fn could_start(c: char) -> bool {
                 | '翌'
                 | '过'
                 | '最'
+                | '民'
         )
 }
 
@@ -625,10 +626,21 @@ fn number_could_start(c: char) -> bool {
 }
 
 /// Whether a year ([`Reader::year`], [`Reader::year_span`]) can start with
-/// `c`: 同年, or a digit.
+/// `c`: 同年, a year of the Republic ([`ROC_ERAS`]), or a digit.
 fn year_could_start(c: char) -> bool {
-    c == '同' || number_could_start(c)
+    c == '同' || c == '民' || c == '中' || number_could_start(c)
 }
+
+/// The names of the Republic of China era (民国, Taiwan's official
+/// calendar): year N of the era is 1911 + N. The longer name first.
+const ROC_ERAS: [&str; 2] = ["中华民国", "民国"];
+
+/// Gregorian year of ROC year 1 minus one.
+const ROC_OFFSET: i32 = 1911;
+
+/// The latest ROC year read as one: past it, 民国150年 is more likely a
+/// count than a year not yet come.
+const ROC_LAST_YEAR: u32 = 150;
 
 /// Reads a number (Arabic or Chinese) of at most `max_chars` characters.
 fn number_at(line: &str, at: usize, max_chars: usize) -> Option<(u32, usize)> {
@@ -683,6 +695,31 @@ fn lone_chinese_numeral(c: char) -> Option<u32> {
         '卅' => Some(30),
         _ => chinese_digit(c),
     }
+}
+
+/// A year of the Republic of China era at `at` (民国109年, 中华民国三十八年,
+/// 民国元年) as a Gregorian year, and where its 年 ends. Taiwan's news and
+/// documents date by it; read as a number, 109年 would be a count of years.
+fn roc_year(line: &str, at: usize) -> Option<(i32, usize)> {
+    let era = roc_era_at(line, at)?;
+    roc_year_number(line, at + era.len())
+}
+
+/// The name of the Republic of China era at `at`, if one is there.
+fn roc_era_at(line: &str, at: usize) -> Option<&'static str> {
+    ROC_ERAS.iter().copied().find(|era| starts(line, at, era))
+}
+
+/// A year of the Republic of China era written without the era's name
+/// (109年, 元年: after 民国, or as the second half of 民国109年至110年).
+fn roc_year_number(line: &str, at: usize) -> Option<(i32, usize)> {
+    let (year, end) = if starts(line, at, "元") {
+        (1, at + "元".len())
+    } else {
+        number_at(line, at, 6)?
+    };
+    (starts(line, end, "年") && (1..=ROC_LAST_YEAR).contains(&year))
+        .then(|| (ROC_OFFSET + year as i32, end + "年".len()))
 }
 
 /// Whether `line` has `word` at `at`. Readers compare the text with many
@@ -748,8 +785,14 @@ impl Reader<'_, '_, '_> {
         let end = skip_time_of_day(self.line, first.span.end);
         // One connector at most is there: each is one character.
         if let Some(connector) = word_at(self.line, end, &RANGE_CONNECTORS) {
+            let second_at = end + connector.len();
+            let second = match roc_era_at(self.line, at) {
+                // 民国109年至110年: the second year is of the same era.
+                Some(_) => self.roc_second_half(second_at),
+                None => None,
+            };
             let Some((second_value, second_end)) =
-                self.second_half(end + connector.len(), &first.value)
+                second.or_else(|| self.second_half(second_at, &first.value))
             else {
                 return Some(first);
             };
@@ -821,6 +864,16 @@ impl Reader<'_, '_, '_> {
         Some((value, second.span.end))
     }
 
+    /// The second half of a range that starts with a year of the Republic
+    /// of China era, written without the era's name: 110年, 110年6月.
+    fn roc_second_half(&mut self, at: usize) -> Option<(Timex, usize)> {
+        let (year, after) = roc_year_number(self.line, at)?;
+        Some(
+            self.month_day(after, Some(year))
+                .map_or((Timex::Year(Some(year)), after), |f| (f.value, f.span.end)),
+        )
+    }
+
     /// One date at `at`.
     fn date(&mut self, at: usize) -> Option<Found> {
         let line = self.line;
@@ -870,6 +923,9 @@ impl Reader<'_, '_, '_> {
                 self.ctx.last_year.or(self.ctx.sentence_year)?,
                 at + "同年".len(),
             ));
+        }
+        if let Some(roc) = roc_year(line, at) {
+            return Some(roc);
         }
         let mut end = at;
         // The digits as a number, how many, and the first (no String: this
@@ -2499,6 +2555,35 @@ mod tests {
         let d = dates(line, reference);
         assert_eq!(d.len(), 1, "{line}: {d:?}");
         d[0].1.clone()
+    }
+
+    #[test]
+    fn reads_years_of_the_republic_of_china_era() {
+        assert_eq!(one("民国109年", "2021-06-01"), "2020");
+        assert_eq!(one("中华民国三十八年", "2021-06-01"), "1949");
+        assert_eq!(one("民国元年", "2021-06-01"), "1912");
+        assert_eq!(one("民国109年3月5日", "2021-06-01"), "2020-03-05");
+        assert_eq!(one("民国109年至110年", "2021-06-01"), "2020/2021");
+        assert_eq!(
+            one("民国109年3月至111年6月", "2021-06-01"),
+            "2020-03/2022-06"
+        );
+        // No number, or one past the era's likely years: no year of it.
+        assert!(dates("民国时期", "2021-06-01").is_empty());
+        assert!(dates("民国初年", "2021-06-01").is_empty());
+        assert!(dates("民国200年", "2021-06-01").is_empty());
+    }
+
+    #[test]
+    fn a_year_of_the_era_is_read_only_after_its_name() {
+        assert_eq!(roc_year("民国109年", 0), Some((2020, "民国109年".len())));
+        assert_eq!(
+            roc_year("中华民国元年", 0),
+            Some((1912, "中华民国元年".len()))
+        );
+        assert_eq!(roc_year("109年", 0), None);
+        assert_eq!(roc_year("民国109", 0), None);
+        assert_eq!(roc_year_number("110年度", 0), Some((2021, "110年".len())));
     }
 
     #[test]

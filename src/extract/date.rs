@@ -16,7 +16,7 @@
 //! assert_eq!(found[0].date, "2020-08-07");
 //! ```
 
-use super::lexicon::{CharSet, SPRING_FESTIVAL};
+use super::lexicon::{CharSet, WordTable, SPRING_FESTIVAL};
 use super::numerals::{self, chinese_digit};
 use crate::calendar::{days_in_month, Date};
 use crate::document::Qualifier;
@@ -360,7 +360,11 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
             // The tense window is the same for every position of a clause.
             ctx.looks_ahead = LooksAhead::Unread(i + c.len_utf8());
         }
-        if could_start(c) && !glued_to_number(line, i, c) {
+        // A holiday's first character is often a common one (建, 教, 情):
+        // a date is tried there only where the holiday's name is.
+        let starts_date =
+            could_start(c) || (holiday_could_start(c) && holiday_at(line, i).is_some());
+        if starts_date && !glued_to_number(line, i, c) {
             // Non-fact words (五月天) are checked only once a date is read:
             // the check costs more than the reading.
             let saved = ctx.clone();
@@ -412,8 +416,9 @@ pub fn scan(line: &str, ctx: &mut DateContext) -> Vec<DateFact> {
 
 /// The characters at which [`scan`] does anything: a date may start there
 /// or a clause ends.
-static DATE_CHARS: LazyLock<CharSet> =
-    LazyLock::new(|| CharSet::new(|c| could_start(c) || is_clause_end(c)));
+static DATE_CHARS: LazyLock<CharSet> = LazyLock::new(|| {
+    CharSet::new(|c| could_start(c) || holiday_could_start(c) || is_clause_end(c))
+});
 
 /// The first character at or after `from` in [`DATE_CHARS`], and where it
 /// is.
@@ -1472,70 +1477,69 @@ impl Reader<'_, '_, '_> {
         None
     }
 
-    /// 元旦, 国庆, 春节, 劳动节, 五一 (假期), 除夕: the day itself.
+    /// 元旦, 国庆, 春节, 劳动节, 五一 (假期), 除夕, 元宵节, 双十一, 圣诞节 … ([`HOLIDAYS`]):
+    /// the day itself.
     fn holiday(&mut self, at: usize, year: Option<i32>, start: usize) -> Option<Found> {
         let line = self.line;
         // Also read after a year (2020年国庆), not only through READERS.
         if !line[at..].starts_with(holiday_could_start) {
             return None;
         }
-        for (word, fixed, offset) in HOLIDAYS {
-            if !starts(line, at, word) || (word == "新年" && year.is_none()) {
-                continue;
+        let (word, fixed, offset) = holiday_at(line, at)?;
+        if word == "新年" && year.is_none() {
+            return None;
+        }
+        let end = at + word.len();
+        // 五一 is a holiday only as one: 五一假期, 五一期间, 五一前.
+        if word == "五一"
+            && ![
+                "假期",
+                "期间",
+                "长假",
+                "黄金周",
+                "小长假",
+                "前",
+                "后",
+                "当天",
+                "节",
+                "，",
+            ]
+            .iter()
+            .any(|w| starts(line, end, w))
+        {
+            return None;
+        }
+        let on = |y: i32| -> Option<Date> {
+            match fixed {
+                Some((m, d)) => Date::new(y, m, d),
+                None => SPRING_FESTIVAL.get(&y).map(|d| d.add_days(offset)),
             }
-            let end = at + word.len();
-            // 五一 is a holiday only as one: 五一假期, 五一期间, 五一前.
-            if word == "五一"
-                && ![
-                    "假期",
-                    "期间",
-                    "长假",
-                    "黄金周",
-                    "小长假",
-                    "前",
-                    "后",
-                    "当天",
-                    "节",
-                    "，",
-                ]
-                .iter()
-                .any(|w| starts(line, end, w))
-            {
-                continue;
-            }
-            let on = |y: i32| -> Option<Date> {
-                match fixed {
-                    Some((m, d)) => Date::new(y, m, d),
-                    None => SPRING_FESTIVAL.get(&y).map(|d| d.add_days(offset)),
-                }
-            };
-            let y = match (year.or(self.ctx.sentence_year), self.ctx.reference) {
-                (Some(y), _) => Some(y),
-                (None, Some(r)) => {
-                    // The nearest one not after the reference (not before it, looking ahead).
-                    let this = on(r.year)?;
-                    Some(if self.looks_ahead() {
-                        if this < r {
-                            r.year + 1
-                        } else {
-                            r.year
-                        }
-                    } else if this > r {
-                        r.year - 1
+        };
+        let y = match (year.or(self.ctx.sentence_year), self.ctx.reference) {
+            (Some(y), _) => Some(y),
+            (None, Some(r)) => {
+                // The nearest one not after the reference (not before it, looking ahead).
+                let this = on(r.year)?;
+                Some(if self.looks_ahead() {
+                    if this < r {
+                        r.year + 1
                     } else {
                         r.year
-                    })
-                }
-                (None, None) => None,
-            };
-            let value = match (fixed, y) {
-                (Some((m, d)), y) => Timex::Day(y, m, d),
-                (None, Some(y)) => day(on(y)?),
-                (None, None) => Timex::Unresolved,
-            };
-            return Some(self.finish(start, end, value, Qualifier::None, "date_holiday"));
-        }
-        None
+                    }
+                } else if this > r {
+                    r.year - 1
+                } else {
+                    r.year
+                })
+            }
+            (None, None) => None,
+        };
+        let value = match (fixed, y) {
+            (Some((m, d)), y) => Timex::Day(y, m, d),
+            (None, Some(y)) => day(on(y)?),
+            (None, None) => Timex::Unresolved,
+        };
+        Some(self.finish(start, end, value, Qualifier::None, "date_holiday"))
     }
 
     /// 今年, 去年, 本月, 上周五, 昨天 … and what follows a relative year.
@@ -1920,12 +1924,25 @@ fn holiday_could_start(c: char) -> bool {
     FIRST.binary_search(&c).is_ok()
 }
 
+/// The holiday whose name is at `at`, the longest if several are.
+fn holiday_at(line: &str, at: usize) -> Option<Holiday> {
+    static TABLE: LazyLock<WordTable<usize>> = LazyLock::new(|| {
+        WordTable::new(HOLIDAYS.iter().enumerate().map(|(k, h)| (h.0, k)).collect())
+    });
+    TABLE.longest_prefix(&line[at..]).map(|(_, k)| HOLIDAYS[k])
+}
+
 /// A holiday word, its fixed month and day (none: the Spring Festival
-/// table), and an offset in days (除夕 is the day before).
+/// table), and an offset in days (除夕 is the day before, the Lantern
+/// Festival 14 days after).
 type Holiday = (&'static str, Option<(u32, u32)>, i64);
 
-/// The holidays [`Reader::holiday`] reads.
-const HOLIDAYS: [Holiday; 9] = [
+/// The holidays [`Reader::holiday`] reads, a longer word before a word it
+/// starts with. Festivals of the lunar calendar other than those fixed to
+/// the Spring Festival (中秋, 端午, 重阳, 七夕) would need a lunar table: not
+/// read. 元宵 alone is also the dumpling, 十一 also eleven: only the
+/// festival's full name is read.
+const HOLIDAYS: [Holiday; 25] = [
     ("五一劳动节", Some((5, 1)), 0),
     ("国庆节", Some((10, 1)), 0),
     ("国庆", Some((10, 1)), 0),
@@ -1934,7 +1951,23 @@ const HOLIDAYS: [Holiday; 9] = [
     ("五一", Some((5, 1)), 0),
     ("春节", None, 0),
     ("除夕", None, -1),
+    ("元宵节", None, 14),
     ("新年", Some((1, 1)), 0),
+    ("双十一", Some((11, 11)), 0),
+    ("双11", Some((11, 11)), 0),
+    ("双十二", Some((12, 12)), 0),
+    ("双12", Some((12, 12)), 0),
+    ("圣诞节", Some((12, 25)), 0),
+    ("情人节", Some((2, 14)), 0),
+    ("三八妇女节", Some((3, 8)), 0),
+    ("妇女节", Some((3, 8)), 0),
+    ("植树节", Some((3, 12)), 0),
+    ("五四青年节", Some((5, 4)), 0),
+    ("六一儿童节", Some((6, 1)), 0),
+    ("儿童节", Some((6, 1)), 0),
+    ("八一建军节", Some((8, 1)), 0),
+    ("建军节", Some((8, 1)), 0),
+    ("教师节", Some((9, 10)), 0),
 ];
 
 /// The first characters of [`HOLIDAYS`]: a position starting with none of
@@ -2555,6 +2588,30 @@ mod tests {
         let d = dates(line, reference);
         assert_eq!(d.len(), 1, "{line}: {d:?}");
         d[0].1.clone()
+    }
+
+    #[test]
+    fn each_holiday_is_found_by_its_own_name() {
+        for holiday in HOLIDAYS {
+            let text = format!("{}期间", holiday.0);
+            assert_eq!(holiday_at(&text, 0), Some(holiday), "{}", holiday.0);
+        }
+        assert_eq!(holiday_at("建设", 0), None);
+        assert_eq!(holiday_at("双方", 0), None);
+    }
+
+    #[test]
+    fn reads_fixed_and_lunar_holidays() {
+        assert_eq!(one("双十一当天", "2021-12-01"), "2021-11-11");
+        assert_eq!(one("双11期间", "2021-12-01"), "2021-11-11");
+        assert_eq!(one("2019年元宵节", "2021-12-01"), "2019-02-19");
+        assert_eq!(one("今年教师节", "2021-12-01"), "2021-09-10");
+        assert_eq!(one("三八妇女节前夕", "2021-12-01"), "2021-03-08");
+        // Before the reference's day, the holiday is last year's.
+        assert_eq!(one("圣诞节", "2021-12-01"), "2020-12-25");
+        // The dumpling, the number and a common word are no holiday.
+        assert!(dates("吃元宵", "2021-12-01").is_empty());
+        assert!(dates("建设双方的情谊", "2021-12-01").is_empty());
     }
 
     #[test]

@@ -67,7 +67,8 @@ pub struct WordTable<T> {
 }
 
 impl<T: Copy> WordTable<T> {
-    fn new(entries: Vec<(&'static str, T)>) -> Self {
+    /// A table of `entries`, words with their values.
+    pub(crate) fn new(entries: Vec<(&'static str, T)>) -> Self {
         let mut words = FxHashMap::default();
         let mut forward = CharTrie::default();
         let mut backward = CharTrie::default();

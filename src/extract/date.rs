@@ -16,7 +16,7 @@
 //! assert_eq!(found[0].date, "2020-08-07");
 //! ```
 
-use super::lexicon::{CharSet, WordTable, SPRING_FESTIVAL};
+use super::lexicon::{CharSet, WordTable, LUNAR_FESTIVALS, SPRING_FESTIVAL};
 use super::numerals::{self, chinese_digit};
 use crate::calendar::{days_in_month, Date};
 use crate::document::Qualifier;
@@ -1485,36 +1485,15 @@ impl Reader<'_, '_, '_> {
         if !line[at..].starts_with(holiday_could_start) {
             return None;
         }
-        let (word, fixed, offset) = holiday_at(line, at)?;
+        let (word, holiday_day, needs_tail) = holiday_at(line, at)?;
         if word == "新年" && year.is_none() {
             return None;
         }
         let end = at + word.len();
-        // 五一 is a holiday only as one: 五一假期, 五一期间, 五一前.
-        if word == "五一"
-            && ![
-                "假期",
-                "期间",
-                "长假",
-                "黄金周",
-                "小长假",
-                "前",
-                "后",
-                "当天",
-                "节",
-                "，",
-            ]
-            .iter()
-            .any(|w| starts(line, end, w))
-        {
+        if needs_tail && !HOLIDAY_TAILS.iter().any(|w| starts(line, end, w)) {
             return None;
         }
-        let on = |y: i32| -> Option<Date> {
-            match fixed {
-                Some((m, d)) => Date::new(y, m, d),
-                None => SPRING_FESTIVAL.get(&y).map(|d| d.add_days(offset)),
-            }
-        };
+        let on = |y: i32| holiday_day.in_year(y);
         let y = match (year.or(self.ctx.sentence_year), self.ctx.reference) {
             (Some(y), _) => Some(y),
             (None, Some(r)) => {
@@ -1534,10 +1513,10 @@ impl Reader<'_, '_, '_> {
             }
             (None, None) => None,
         };
-        let value = match (fixed, y) {
-            (Some((m, d)), y) => Timex::Day(y, m, d),
-            (None, Some(y)) => day(on(y)?),
-            (None, None) => Timex::Unresolved,
+        let value = match (holiday_day, y) {
+            (HolidayDay::Fixed(m, d), y) => Timex::Day(y, m, d),
+            (_, Some(y)) => day(on(y)?),
+            (_, None) => Timex::Unresolved,
         };
         Some(self.finish(start, end, value, Qualifier::None, "date_holiday"))
     }
@@ -1932,42 +1911,90 @@ fn holiday_at(line: &str, at: usize) -> Option<Holiday> {
     TABLE.longest_prefix(&line[at..]).map(|(_, k)| HOLIDAYS[k])
 }
 
-/// A holiday word, its fixed month and day (none: the Spring Festival
-/// table), and an offset in days (除夕 is the day before, the Lantern
-/// Festival 14 days after).
-type Holiday = (&'static str, Option<(u32, u32)>, i64);
+/// The day a holiday falls on in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HolidayDay {
+    /// The same month and day every year.
+    Fixed(u32, u32),
+    /// Days after the Spring Festival ([`SPRING_FESTIVAL`]): 除夕 is the
+    /// day before, 元宵节 14 days after.
+    SpringFestival(i64),
+    /// A festival of [`LUNAR_FESTIVALS`], by its name there.
+    Lunar(&'static str),
+}
 
-/// The holidays [`Reader::holiday`] reads, a longer word before a word it
-/// starts with. Festivals of the lunar calendar other than those fixed to
-/// the Spring Festival (中秋, 端午, 重阳, 七夕) would need a lunar table: not
-/// read. 元宵 alone is also the dumpling, 十一 also eleven: only the
+impl HolidayDay {
+    /// The day in `year`, if the calendar knows it.
+    fn in_year(self, year: i32) -> Option<Date> {
+        match self {
+            HolidayDay::Fixed(month, day) => Date::new(year, month, day),
+            HolidayDay::SpringFestival(offset) => {
+                SPRING_FESTIVAL.get(&year).map(|d| d.add_days(offset))
+            }
+            HolidayDay::Lunar(name) => LUNAR_FESTIVALS.get(&(name, year)).copied(),
+        }
+    }
+}
+
+/// A holiday word, the day it names, and whether the word is a holiday
+/// only before a word of [`HOLIDAY_TAILS`] (五一假期, 中秋国庆: 五一 alone may
+/// be a count, 中秋 the moon cake's festival named in a product).
+type Holiday = (&'static str, HolidayDay, bool);
+
+/// What may follow a holiday's short name for it to be one.
+const HOLIDAY_TAILS: [&str; 13] = [
+    "假期",
+    "期间",
+    "长假",
+    "黄金周",
+    "小长假",
+    "前",
+    "后",
+    "当天",
+    "节",
+    "，",
+    "、",
+    "国庆",
+    "佳节",
+];
+
+/// The holidays [`Reader::holiday`] reads; the longest name at a position
+/// wins. 元宵 alone is also the dumpling, 十一 also eleven: only the
 /// festival's full name is read.
-const HOLIDAYS: [Holiday; 25] = [
-    ("五一劳动节", Some((5, 1)), 0),
-    ("国庆节", Some((10, 1)), 0),
-    ("国庆", Some((10, 1)), 0),
-    ("元旦", Some((1, 1)), 0),
-    ("劳动节", Some((5, 1)), 0),
-    ("五一", Some((5, 1)), 0),
-    ("春节", None, 0),
-    ("除夕", None, -1),
-    ("元宵节", None, 14),
-    ("新年", Some((1, 1)), 0),
-    ("双十一", Some((11, 11)), 0),
-    ("双11", Some((11, 11)), 0),
-    ("双十二", Some((12, 12)), 0),
-    ("双12", Some((12, 12)), 0),
-    ("圣诞节", Some((12, 25)), 0),
-    ("情人节", Some((2, 14)), 0),
-    ("三八妇女节", Some((3, 8)), 0),
-    ("妇女节", Some((3, 8)), 0),
-    ("植树节", Some((3, 12)), 0),
-    ("五四青年节", Some((5, 4)), 0),
-    ("六一儿童节", Some((6, 1)), 0),
-    ("儿童节", Some((6, 1)), 0),
-    ("八一建军节", Some((8, 1)), 0),
-    ("建军节", Some((8, 1)), 0),
-    ("教师节", Some((9, 10)), 0),
+const HOLIDAYS: [Holiday; 33] = [
+    ("五一劳动节", HolidayDay::Fixed(5, 1), false),
+    ("国庆节", HolidayDay::Fixed(10, 1), false),
+    ("国庆", HolidayDay::Fixed(10, 1), false),
+    ("元旦", HolidayDay::Fixed(1, 1), false),
+    ("劳动节", HolidayDay::Fixed(5, 1), false),
+    ("五一", HolidayDay::Fixed(5, 1), true),
+    ("春节", HolidayDay::SpringFestival(0), false),
+    ("除夕", HolidayDay::SpringFestival(-1), false),
+    ("元宵节", HolidayDay::SpringFestival(14), false),
+    ("端午节", HolidayDay::Lunar("端午"), false),
+    ("端午", HolidayDay::Lunar("端午"), true),
+    ("七夕节", HolidayDay::Lunar("七夕"), false),
+    ("七夕", HolidayDay::Lunar("七夕"), true),
+    ("中秋节", HolidayDay::Lunar("中秋"), false),
+    ("中秋", HolidayDay::Lunar("中秋"), true),
+    ("重阳节", HolidayDay::Lunar("重阳"), false),
+    ("新年", HolidayDay::Fixed(1, 1), false),
+    ("双十一", HolidayDay::Fixed(11, 11), false),
+    ("双11", HolidayDay::Fixed(11, 11), false),
+    ("双十二", HolidayDay::Fixed(12, 12), false),
+    ("双12", HolidayDay::Fixed(12, 12), false),
+    ("圣诞节", HolidayDay::Fixed(12, 25), false),
+    ("情人节", HolidayDay::Fixed(2, 14), false),
+    ("三八妇女节", HolidayDay::Fixed(3, 8), false),
+    ("妇女节", HolidayDay::Fixed(3, 8), false),
+    ("植树节", HolidayDay::Fixed(3, 12), false),
+    ("五四青年节", HolidayDay::Fixed(5, 4), false),
+    ("六一儿童节", HolidayDay::Fixed(6, 1), false),
+    ("儿童节", HolidayDay::Fixed(6, 1), false),
+    ("八一建军节", HolidayDay::Fixed(8, 1), false),
+    ("建军节", HolidayDay::Fixed(8, 1), false),
+    ("教师节", HolidayDay::Fixed(9, 10), false),
+    ("七夕情人节", HolidayDay::Lunar("七夕"), false),
 ];
 
 /// The first characters of [`HOLIDAYS`]: a position starting with none of
@@ -2609,8 +2636,14 @@ mod tests {
         assert_eq!(one("三八妇女节前夕", "2021-12-01"), "2021-03-08");
         // Before the reference's day, the holiday is last year's.
         assert_eq!(one("圣诞节", "2021-12-01"), "2020-12-25");
-        // The dumpling, the number and a common word are no holiday.
+        assert_eq!(one("2020年中秋节", "2021-12-01"), "2020-10-01");
+        assert_eq!(one("端午假期", "2023-07-01"), "2023-06-22");
+        assert_eq!(one("重阳节", "2021-12-01"), "2021-10-14");
+        // The dumpling, the number and a common word are no holiday; nor a
+        // lunar festival's short name in a product's (中秋月饼).
         assert!(dates("吃元宵", "2021-12-01").is_empty());
+        assert!(dates("中秋月饼", "2021-12-01").is_empty());
+        assert!(dates("端午粽子", "2021-12-01").is_empty());
         assert!(dates("建设双方的情谊", "2021-12-01").is_empty());
     }
 

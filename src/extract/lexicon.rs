@@ -376,6 +376,26 @@ pub static SPRING_FESTIVAL: LazyLock<HashMap<i32, crate::calendar::Date>> = Lazy
         .collect()
 });
 
+/// Festivals fixed to a lunar month and day (端午, 中秋 …): their dates by
+/// festival and year, from `data/lunar_festivals.txt`, whose first row
+/// names the festivals.
+pub static LUNAR_FESTIVALS: LazyLock<HashMap<(&'static str, i32), crate::calendar::Date>> =
+    LazyLock::new(|| {
+        let mut rows = rows(include_str!("../../data/lunar_festivals.txt"));
+        let names = rows.next().expect("the table names its festivals");
+        rows.flat_map(|row| {
+            let year: i32 = row[0].parse().expect("a row starts with its year");
+            names[1..]
+                .iter()
+                .zip(&row[1..])
+                .filter_map(move |(name, date)| {
+                    crate::calendar::Date::parse(date).map(|d| ((*name, year), d))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+    });
+
 /// Loads every list now rather than on first use.
 pub fn warm_up() {
     LazyLock::force(&CURRENCIES);
@@ -388,6 +408,7 @@ pub fn warm_up() {
     LazyLock::force(&WORD_EXCEPTIONS);
     LazyLock::force(&LABEL_NOUNS);
     LazyLock::force(&SPRING_FESTIVAL);
+    LazyLock::force(&LUNAR_FESTIVALS);
 }
 
 #[cfg(test)]
@@ -609,6 +630,29 @@ mod tests {
             );
         }
         assert!(SPRING_FESTIVAL.len() >= 30);
+    }
+
+    #[test]
+    fn lunar_festivals_are_read_for_every_year_in_their_season() {
+        // Each festival's month day lies in a window of about a lunar
+        // month: a shifted column or a misread date falls outside it.
+        let seasons = [
+            ("端午", (5, 27), (6, 25)),
+            ("七夕", (7, 31), (8, 29)),
+            ("中秋", (9, 7), (10, 6)),
+            ("重阳", (9, 30), (11, 1)),
+        ];
+        for year in 1990..=2040 {
+            for (name, first, last) in seasons {
+                let date = LUNAR_FESTIVALS[&(name, year)];
+                assert_eq!(date.year, year, "{name} {year}");
+                let day = (date.month, date.day);
+                assert!(first <= day && day <= last, "{name} {year}: {date}");
+            }
+        }
+        assert_eq!(LUNAR_FESTIVALS.len(), 4 * 51);
+        assert_eq!(LUNAR_FESTIVALS[&("中秋", 2020)].to_string(), "2020-10-01");
+        assert_eq!(LUNAR_FESTIVALS[&("端午", 2023)].to_string(), "2023-06-22");
     }
 
     #[test]

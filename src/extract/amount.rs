@@ -17,8 +17,8 @@
 //! ```
 
 use super::lexicon::{
-    CharSet, Position, UnitClass, CHANGE_WORDS, CURRENCIES, LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS,
-    ONE_CONTEXT, QUALIFIERS, UNITS, WORD_EXCEPTIONS,
+    CharSet, DurationPart, Position, UnitClass, CHANGE_WORDS, CURRENCIES, DURATION_PARTS,
+    LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS, ONE_CONTEXT, QUALIFIERS, UNITS, WORD_EXCEPTIONS,
 };
 use super::numerals::{self, chinese_digit, is_numeral_char, Number};
 use crate::document::{Change, Kind, Qualifier};
@@ -535,6 +535,9 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
     {
         return None;
     }
+    if let Some(whole) = read_duration_parts(line, &number, &suffix) {
+        suffix = whole;
+    }
     let mut end = suffix.end;
     if suffix.over && qualifier == Qualifier::None {
         qualifier = Qualifier::Over;
@@ -543,24 +546,6 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
         if qualifier == Qualifier::None || q == qualifier {
             qualifier = q;
             end += len;
-        }
-    }
-    // 4年3个月 → 51个月.
-    if suffix.unit == "年" {
-        if let Some((months, months_end)) = read_months(line, end) {
-            let value = number.low * Decimal::from(12) + months;
-            suffix.unit = "个月";
-            return Some(Amount {
-                span: start..months_end,
-                kind: Kind::Quantity,
-                value: (sign * value).normalize(),
-                value_max: None,
-                unit: suffix.unit,
-                qualifier,
-                per,
-                change,
-                rule: "quantity_years_months",
-            });
         }
     }
     let floor = found.last().map_or(0, |a| a.span.end);
@@ -991,17 +976,58 @@ fn read_jiao_fen(line: &str, at: usize) -> (Decimal, usize) {
     (add, end)
 }
 
-/// Reads `3个月` after `4年`.
-fn read_months(line: &str, at: usize) -> Option<(Decimal, usize)> {
+/// 4年3个月 → 51 个月, 2小时15分钟 → 135 分钟, 1小时2分3秒 → 3723 秒: a
+/// duration followed by smaller parts is one fact in the smallest unit
+/// (`data/duration_parts.txt`). The suffix of the whole, as if the number
+/// had been written in that unit, or `None` when no part follows.
+fn read_duration_parts(line: &str, number: &Number, suffix: &Suffix) -> Option<Suffix> {
+    // 6个多月, 两三年: a part after an inexact duration adds nothing exact.
+    if suffix.unit_class != Some(UnitClass::Duration) || suffix.over || number.high.is_some() {
+        return None;
+    }
+    let mut whole: Option<Suffix> = None;
+    loop {
+        let current = whole.as_ref().unwrap_or(suffix);
+        let Some((part, amount, end)) = next_duration_part(line, current.end, current.unit) else {
+            break;
+        };
+        let per_larger = Decimal::from(part.per_larger);
+        let one = apply_suffix(number.low, current) == Decimal::ONE;
+        // 365天24小时 is all day every day, 一天8小时 eight hours a day.
+        if amount >= per_larger || (part.rate_when_one && one) {
+            break;
+        }
+        whole = Some(Suffix {
+            unit: part.unit,
+            scale: current.scale * per_larger,
+            add: current.add * per_larger + amount,
+            end,
+            rule: "quantity_duration_parts",
+            ..current.clone()
+        });
+    }
+    whole
+}
+
+/// The smaller part written at `at`, after a duration in `unit`: its row,
+/// its number and where it ends (`15分钟` after `2小时`).
+fn next_duration_part(line: &str, at: usize, unit: &str) -> Option<(DurationPart, Decimal, usize)> {
     let c = char_at(line, at)?;
     if !(c.is_ascii_digit() || chinese_digit(c).is_some() || c == '十') {
         return None;
     }
     let end = run_end(line, at);
     let number = numerals::parse(&line[at..end])?;
-    line[end..]
-        .starts_with("个月")
-        .then(|| (number.low, end + "个月".len()))
+    if number.high.is_some() {
+        return None;
+    }
+    let rest = &line[end..];
+    // The longest word: 15分钟 is minutes written 分钟, not 分 then 钟.
+    let part = DURATION_PARTS
+        .iter()
+        .filter(|p| p.larger == unit && rest.starts_with(p.written))
+        .max_by_key(|p| p.written.len())?;
+    Some((*part, number.low, end + part.written.len()))
 }
 
 /// A qualifier word right after the amount.
@@ -1742,5 +1768,24 @@ mod tests {
     fn reads_years_and_months_as_one_quantity() {
         let a = one("历时4年3个月");
         assert_eq!((a.value.to_string(), a.unit), ("51".into(), "个月"));
+    }
+
+    #[test]
+    fn reads_hours_and_minutes_as_one_quantity_in_minutes() {
+        let a = one("经过2小时15分钟的施救");
+        assert_eq!((a.value.to_string(), a.unit), ("135".into(), "分钟"));
+        let a = one("用时约2个小时15分左右");
+        assert_eq!(
+            (a.value.to_string(), a.unit, a.qualifier),
+            ("135".into(), "分钟", Qualifier::Approx)
+        );
+        assert_eq!(one("用时1小时2分3秒").value.to_string(), "3723");
+    }
+
+    #[test]
+    fn keeps_a_rate_and_a_whole_unit_as_two_quantities() {
+        assert_eq!(texts("一天8小时工作制"), ["一天", "8小时"]);
+        assert_eq!(texts("365天24小时服务"), ["365天", "24小时"]);
+        assert_eq!(texts("两个多小时15分钟"), ["两个多小时", "15分钟"]);
     }
 }

@@ -368,6 +368,37 @@ pub static WORD_EXCEPTIONS: LazyLock<WordTable<()>> =
 pub static LABEL_NOUNS: LazyLock<WordTable<()>> =
     LazyLock::new(|| word_list(include_str!("../../data/label_nouns.txt")));
 
+/// A duration unit and the smaller one that may follow it as one fact
+/// (4年3个月 → 51 个月).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DurationPart {
+    /// The larger unit, as output (年, 小时).
+    pub larger: &'static str,
+    /// The smaller unit as written (个月, 分).
+    pub written: &'static str,
+    /// How many of the smaller make one of the larger.
+    pub per_larger: u32,
+    /// The smaller unit as output (分 → 分钟).
+    pub unit: &'static str,
+    /// One of the larger then the smaller reads as a rate (一天8小时).
+    pub rate_when_one: bool,
+}
+
+/// The rows of `data/duration_parts.txt`.
+pub static DURATION_PARTS: LazyLock<Vec<DurationPart>> = LazyLock::new(|| {
+    rows(include_str!("../../data/duration_parts.txt"))
+        .map(|f| DurationPart {
+            larger: f[0],
+            written: f[1],
+            per_larger: f[2]
+                .parse()
+                .expect("duration_parts.txt: a count of the smaller"),
+            unit: f[3],
+            rate_when_one: f.get(4) == Some(&"rate"),
+        })
+        .collect()
+});
+
 /// Spring Festival dates by year.
 pub static SPRING_FESTIVAL: LazyLock<HashMap<i32, crate::calendar::Date>> = LazyLock::new(|| {
     rows(include_str!("../../data/spring_festival.txt"))
@@ -409,6 +440,7 @@ pub fn warm_up() {
     LazyLock::force(&LABEL_NOUNS);
     LazyLock::force(&SPRING_FESTIVAL);
     LazyLock::force(&LUNAR_FESTIVALS);
+    LazyLock::force(&DURATION_PARTS);
 }
 
 #[cfg(test)]
@@ -630,6 +662,21 @@ mod tests {
             );
         }
         assert!(SPRING_FESTIVAL.len() >= 30);
+        // A pair is the key here: 小时 is followed by 分钟 or by 分.
+        let mut pairs = HashSet::new();
+        for part in DURATION_PARTS.iter() {
+            assert!(
+                pairs.insert((part.larger, part.written)),
+                "duplicate duration_parts row {part:?}"
+            );
+            let larger = UNITS
+                .words()
+                .find_map(|w| UNITS.get(w).filter(|u| u.name == part.larger));
+            assert!(
+                larger.is_some_and(|u| u.class == UnitClass::Duration) && part.per_larger > 1,
+                "bad duration_parts row {part:?}"
+            );
+        }
     }
 
     #[test]

@@ -18,7 +18,8 @@
 
 use super::lexicon::{
     CharSet, DurationPart, Position, UnitClass, CHANGE_WORDS, CURRENCIES, DURATION_PARTS,
-    LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS, ONE_CONTEXT, QUALIFIERS, UNITS, WORD_EXCEPTIONS,
+    INDEX_POINT_WORDS, LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS, ONE_CONTEXT, QUALIFIERS, UNITS,
+    WORD_EXCEPTIONS,
 };
 use super::numerals::{self, chinese_digit, is_numeral_char, Number};
 use crate::document::{Change, Kind, Qualifier};
@@ -472,7 +473,7 @@ fn read_amount(line: &str, run: &Run, taken: &[Range<usize>], found: &[Amount]) 
         }
     }
 
-    let suffix = read_suffix(line, end, &number);
+    let suffix = read_suffix(line, run.range.start, end, &number);
     let value_max = number.high;
 
     // The first half of a range borrows the second half's unit.
@@ -663,7 +664,7 @@ fn read_range_second(
             over: false,
         }
     } else {
-        read_suffix(line, end, &number)?
+        read_suffix(line, second_start, end, &number)?
     };
     Some((second_start..end, number, suffix))
 }
@@ -722,8 +723,8 @@ fn read_range(
     })
 }
 
-/// Reads the unit after a number.
-fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
+/// Reads the unit after a number that starts at `start` and ends at `at`.
+fn read_suffix(line: &str, start: usize, at: usize, number: &Number) -> Option<Suffix> {
     let rest = &line[at..];
     let make = |kind, unit, end, rule, class| Suffix {
         kind,
@@ -867,7 +868,76 @@ fn read_suffix(line: &str, at: usize, number: &Number) -> Option<Suffix> {
         }
         return Some(s);
     }
+    if is_index_points(line, start, at, number) {
+        return Some(make(
+            Kind::Quantity,
+            "点",
+            at + '点'.len_utf8(),
+            "quantity_index_points",
+            Some(UnitClass::Measure),
+        ));
+    }
     None
+}
+
+/// Whether the 点 at `at`, after a number starting at `start`, is index
+/// points (上证综指收报3373.28点, 下跌25.3点): a stock index is named in the
+/// clause or a market verb stands right before the number, and nothing
+/// makes it a time of day (下午3点, 3点钟, 8点半). 点 is no unit of
+/// `data/units.txt` because it is index points only there; the words
+/// are in `data/index_points.txt`.
+fn is_index_points(line: &str, start: usize, at: usize, number: &Number) -> bool {
+    let Some(after) = line[at..].strip_prefix('点') else {
+        return false;
+    };
+    // 一点 "a little", 两点 o'clock, 三点意见: index levels and moves are
+    // written in digits or in hundreds (跌超千点).
+    let small_chinese = !number.arabic && number.low < Decimal::from(10);
+    !small_chinese
+        && !is_clock_time(&line[..start], after)
+        && (index_named_in_clause(line, start) || market_verb_ends(&line[..start]))
+}
+
+/// Whether a number with 点 between `before` and `after` reads as a time
+/// of day: a time-of-day word before it (下午约3点), or minutes, 钟 or 半
+/// after 点 (3点15分, 3点钟, 8点半).
+fn is_clock_time(before: &str, after: &str) -> bool {
+    let words = &INDEX_POINT_WORDS;
+    let minutes = after.starts_with(|c: char| c.is_ascii_digit() || chinese_digit(c).is_some());
+    minutes
+        || words.clock_after.longest_prefix(after).is_some()
+        || words
+            .clock
+            .longest_suffix(without_qualifier_before(before))
+            .is_some()
+}
+
+/// A stock index or the market named in the clause before byte `start`.
+fn index_named_in_clause(line: &str, start: usize) -> bool {
+    let clause = &line[clause_start(line, start)..start];
+    clause.char_indices().any(|(i, _)| {
+        INDEX_POINT_WORDS
+            .index
+            .longest_prefix(&clause[i..])
+            .is_some()
+    })
+}
+
+/// Whether `before` ends in a market verb, a qualifier, 了 and a 至 or 到
+/// after it aside: 上涨了约25点, 跌至3000点, 收报3373.28点.
+fn market_verb_ends(before: &str) -> bool {
+    let before = without_qualifier_before(before);
+    let before = before.strip_suffix('了').unwrap_or(before);
+    let before = before.strip_suffix(['至', '到']).unwrap_or(before);
+    INDEX_POINT_WORDS.verb.longest_suffix(before).is_some()
+}
+
+/// `before` without the qualifier word that ends it (约, 超过, 近).
+fn without_qualifier_before(before: &str) -> &str {
+    QUALIFIERS
+        .0
+        .longest_suffix(before)
+        .map_or(before, |(len, _)| &before[..before.len() - len])
 }
 
 /// 角, 毛 and 块 are money after Arabic digits (8角, 20块) or when money is
@@ -1787,5 +1857,29 @@ mod tests {
         assert_eq!(texts("一天8小时工作制"), ["一天", "8小时"]);
         assert_eq!(texts("365天24小时服务"), ["365天", "24小时"]);
         assert_eq!(texts("两个多小时15分钟"), ["两个多小时", "15分钟"]);
+    }
+
+    #[test]
+    fn reads_index_points_after_an_index_or_a_market_verb() {
+        let a = one("上证综指收报3373.28点");
+        assert_eq!((a.value.to_string(), a.unit), ("3373.28".into(), "点"));
+        let a = one("全天上涨了约25.3点");
+        assert_eq!(
+            (a.unit, a.qualifier, a.change),
+            ("点", Qualifier::Approx, Change::Up)
+        );
+        assert_eq!(one("跌至3000点").change, Change::To);
+        assert_eq!(one("大盘跌超千点").value.to_string(), "1000");
+    }
+
+    #[test]
+    fn leaves_times_of_day_and_a_little_without_points() {
+        assert!(texts("沪指下午3点收盘").is_empty());
+        assert!(texts("沪指上涨3点钟").is_empty());
+        assert!(texts("沪指8点半开盘").is_empty());
+        assert!(texts("上涨3点15分").is_empty());
+        assert!(texts("股价上涨了一点").is_empty());
+        assert!(texts("会议3点开始").is_empty());
+        assert_eq!(one("沪指上涨2个百分点").unit, "pp");
     }
 }

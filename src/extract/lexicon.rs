@@ -368,6 +368,36 @@ pub static WORD_EXCEPTIONS: LazyLock<WordTable<()>> =
 pub static LABEL_NOUNS: LazyLock<WordTable<()>> =
     LazyLock::new(|| word_list(include_str!("../../data/label_nouns.txt")));
 
+/// The words that tell index points (上证综指收报3373.28点) from a time
+/// of day (下午3点): see `data/index_points.txt`.
+#[derive(Debug)]
+pub struct IndexPointWords {
+    /// Stock indexes and the market, looked for in the clause.
+    pub index: WordTable<()>,
+    /// Market verbs right before the number.
+    pub verb: WordTable<()>,
+    /// Times of day right before the number.
+    pub clock: WordTable<()>,
+    /// Words right after 点 that make it a time.
+    pub clock_after: WordTable<()>,
+}
+
+/// The words of `data/index_points.txt` by role.
+pub static INDEX_POINT_WORDS: LazyLock<IndexPointWords> = LazyLock::new(|| {
+    let mut roles: HashMap<&str, Vec<(&'static str, ())>> = HashMap::new();
+    for f in rows(include_str!("../../data/index_points.txt")) {
+        let role = f.get(1).copied().unwrap_or_default();
+        roles.entry(role).or_default().push((f[0], ()));
+    }
+    let mut table = |role| WordTable::new(roles.remove(role).unwrap_or_default());
+    IndexPointWords {
+        index: table("index"),
+        verb: table("verb"),
+        clock: table("clock"),
+        clock_after: table("clock_after"),
+    }
+});
+
 /// A duration unit and the smaller one that may follow it as one fact
 /// (4年3个月 → 51 个月).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -440,6 +470,7 @@ pub fn warm_up() {
     LazyLock::force(&LABEL_NOUNS);
     LazyLock::force(&SPRING_FESTIVAL);
     LazyLock::force(&LUNAR_FESTIVALS);
+    LazyLock::force(&INDEX_POINT_WORDS);
     LazyLock::force(&DURATION_PARTS);
 }
 
@@ -564,6 +595,10 @@ mod tests {
             lookups_agree(&ONE_CONTEXT, &picks)?;
             lookups_agree(&WORD_EXCEPTIONS, &picks)?;
             lookups_agree(&LABEL_NOUNS, &picks)?;
+            lookups_agree(&INDEX_POINT_WORDS.index, &picks)?;
+            lookups_agree(&INDEX_POINT_WORDS.verb, &picks)?;
+            lookups_agree(&INDEX_POINT_WORDS.clock, &picks)?;
+            lookups_agree(&INDEX_POINT_WORDS.clock_after, &picks)?;
         }
     }
 
@@ -641,6 +676,7 @@ mod tests {
             "word_exceptions",
             include_str!("../../data/word_exceptions.txt"),
         );
+        assert_no_duplicates("index_points", include_str!("../../data/index_points.txt"));
         assert_no_duplicates(
             "spring_festival",
             include_str!("../../data/spring_festival.txt"),
@@ -662,6 +698,15 @@ mod tests {
             );
         }
         assert!(SPRING_FESTIVAL.len() >= 30);
+        for f in rows(include_str!("../../data/index_points.txt")) {
+            assert!(
+                matches!(
+                    f.get(1).copied(),
+                    Some("index" | "verb" | "clock" | "clock_after")
+                ),
+                "bad index_points row {f:?}"
+            );
+        }
         // A pair is the key here: 小时 is followed by 分钟 or by 分.
         let mut pairs = HashSet::new();
         for part in DURATION_PARTS.iter() {

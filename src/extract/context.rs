@@ -104,6 +104,12 @@ const LINKS: &[&str] = &[
     "并",
     "其中",
     "即",
+    // A market's level: 指数收报3373.28点.
+    "报",
+    "收报",
+    "报收",
+    "收于",
+    "最新",
 ];
 
 /// Verbs that open a clause without saying what is measured (提供招聘岗位 →

@@ -18,8 +18,8 @@
 
 use super::lexicon::{
     CharSet, DurationPart, Position, UnitClass, CHANGE_WORDS, CURRENCIES, DURATION_PARTS,
-    INDEX_POINT_WORDS, LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS, ONE_CONTEXT, QUALIFIERS, UNITS,
-    WORD_EXCEPTIONS,
+    INDEX_POINT_WORDS, LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS, ONE_CONTEXT, PER_NOUNS, QUALIFIERS,
+    UNITS, WORD_EXCEPTIONS,
 };
 use super::numerals::{self, chinese_digit, is_numeral_char, Number};
 use crate::document::{Change, Kind, Qualifier};
@@ -1370,7 +1370,7 @@ fn clause_per(line: &str, start: usize, floor: usize) -> Option<String> {
             .trim_start_matches(|c: char| c.is_ascii_digit() || "万千百十".contains(c))
             .len();
     if digits > 0 {
-        if let Some((len, _)) = UNITS.longest_prefix(&after[digits..]) {
+        if let Some(len) = counted_denominator_len(&after[digits..]) {
             return Some(clause[last_mei..last_mei + '每'.len_utf8() + digits + len].to_string());
         }
     }
@@ -1409,6 +1409,23 @@ fn clause_per(line: &str, start: usize, floor: usize) -> Option<String> {
         end += taken;
     }
     Some(clause[begin..end].to_string())
+}
+
+/// The byte length of what 每 and a number count, at the start of `text`:
+/// a measure word (每10股, 每千克) or a whole noun (每千人口, 每万常住人口,
+/// 每千名老年人), whichever is longer, so 人口 is not cut to the unit 人.
+fn counted_denominator_len(text: &str) -> Option<usize> {
+    let unit = UNITS.longest_prefix(text).map(|(len, _)| len);
+    let noun = PER_NOUNS
+        .longest_prefix(text)
+        .map(|(len, _)| len)
+        .or_else(|| {
+            // A classifier before the noun: 每千名老年人.
+            let classifier = ["名", "位"].into_iter().find(|c| text.starts_with(c))?;
+            let (len, _) = PER_NOUNS.longest_prefix(&text[classifier.len()..])?;
+            Some(classifier.len() + len)
+        });
+    unit.max(noun)
 }
 
 fn is_han(c: char) -> bool {
@@ -1817,6 +1834,20 @@ mod tests {
         assert!(texts("一手抓疫情防控").is_empty());
         assert!(texts("高水平全面建成小康社会是一项系统工程").is_empty());
         assert!(texts("零就业家庭保持动态为零").is_empty());
+    }
+
+    #[test]
+    fn a_rate_after_a_number_counts_the_whole_noun() {
+        fn len(text: &str) -> Option<&str> {
+            counted_denominator_len(text).map(|n| &text[..n])
+        }
+        assert_eq!(len("人口拥有"), Some("人口"));
+        assert_eq!(len("常住人口拥有"), Some("常住人口"));
+        assert_eq!(len("名老年人拥有"), Some("名老年人"));
+        assert_eq!(len("人拥有"), Some("人"));
+        assert_eq!(len("股派"), Some("股"));
+        assert_eq!(len("名职员"), Some("名"));
+        assert_eq!(len("拥有"), None);
     }
 
     #[test]

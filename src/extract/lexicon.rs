@@ -428,6 +428,9 @@ pub static DURATION_PARTS: LazyLock<Vec<DurationPart>> = LazyLock::new(|| {
         })
         .collect()
 });
+/// Nouns a rate counts after 每 and a number (每千人口, 每十万常住人口).
+pub static PER_NOUNS: LazyLock<WordTable<()>> =
+    LazyLock::new(|| word_list(include_str!("../../data/per_nouns.txt")));
 
 /// Spring Festival dates by year.
 pub static SPRING_FESTIVAL: LazyLock<HashMap<i32, crate::calendar::Date>> = LazyLock::new(|| {
@@ -468,6 +471,7 @@ pub fn warm_up() {
     LazyLock::force(&ONE_CONTEXT);
     LazyLock::force(&WORD_EXCEPTIONS);
     LazyLock::force(&LABEL_NOUNS);
+    LazyLock::force(&PER_NOUNS);
     LazyLock::force(&SPRING_FESTIVAL);
     LazyLock::force(&LUNAR_FESTIVALS);
     LazyLock::force(&INDEX_POINT_WORDS);
@@ -672,6 +676,7 @@ mod tests {
             include_str!("../../data/article_one_context.txt"),
         );
         assert_no_duplicates("label_nouns", include_str!("../../data/label_nouns.txt"));
+        assert_no_duplicates("per_nouns", include_str!("../../data/per_nouns.txt"));
         assert_no_duplicates(
             "word_exceptions",
             include_str!("../../data/word_exceptions.txt"),

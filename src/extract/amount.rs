@@ -101,6 +101,7 @@ pub fn scan(line: &str, taken: &[Range<usize>]) -> Vec<Amount> {
     found.retain(|a| a.rule != PENDING);
     apply_list_changes(line, &mut found);
     apply_from_pairs(line, &mut found);
+    apply_respective_from_to(line, &mut found);
     found
 }
 
@@ -1626,6 +1627,71 @@ fn apply_from_pairs(line: &str, found: &mut [Amount]) {
     }
 }
 
+/// 由16%、10%分别调整为13%、9%: with 分别, a list after 由/从 and an
+/// equally long list after the to-word pair item by item, so every item
+/// of the first is a from and every item of the second a to (pairing
+/// alone sees only the adjacent 10% → 13%).
+fn apply_respective_from_to(line: &str, found: &mut [Amount]) {
+    let mut i = 1;
+    while i < found.len() {
+        let to_end = list_end(line, found, i);
+        let from_start = list_start(line, found, i - 1);
+        let respective = found[i].change == Change::To
+            && to_end - i >= 2
+            && to_end - i == i - from_start
+            && found[from_start].kind == found[i].kind;
+        if respective {
+            let first = found[from_start].span.start;
+            let clause_from = clause_start(line, first);
+            let clause = &line[clause_from..found[i].span.start];
+            let before_list = &line[clause_from..first];
+            if clause.contains("分别") && before_list.contains(['由', '从']) {
+                found[from_start..i]
+                    .iter_mut()
+                    .for_each(|a| a.change = Change::From);
+                found[i..to_end]
+                    .iter_mut()
+                    .for_each(|a| a.change = Change::To);
+            }
+        }
+        i = to_end.max(i + 1);
+    }
+}
+
+/// Whether two amounts are items of one list: joined by 、 or a
+/// conjunction (not a comma, which may start another clause) and of one
+/// kind.
+fn joined_in_list(line: &str, prev: &Amount, next: &Amount) -> bool {
+    let between = &line[prev.span.end.min(next.span.start)..next.span.start];
+    is_list_separator(between) && between != "，" && prev.kind == next.kind
+}
+
+/// The index one past the last item of the list that starts at `first`;
+/// later items must carry no change of their own.
+fn list_end(line: &str, found: &[Amount], first: usize) -> usize {
+    let mut end = first + 1;
+    while end < found.len()
+        && found[end].change == Change::None
+        && joined_in_list(line, &found[end - 1], &found[end])
+    {
+        end += 1;
+    }
+    end
+}
+
+/// The index of the first item of the list that ends at `last`; earlier
+/// items carry no change but from (read from 由 before them).
+fn list_start(line: &str, found: &[Amount], last: usize) -> usize {
+    let mut start = last;
+    while start > 0
+        && matches!(found[start - 1].change, Change::None | Change::From)
+        && joined_in_list(line, &found[start - 1], &found[start])
+    {
+        start -= 1;
+    }
+    start
+}
+
 /// Whether `position` (before/after) is in the table; used by tests.
 pub fn qualifier_position(word: &str) -> Option<Position> {
     if QUALIFIERS.0.get(word).is_some() {
@@ -1848,6 +1914,33 @@ mod tests {
         assert_eq!(len("股派"), Some("股"));
         assert_eq!(len("名职员"), Some("名"));
         assert_eq!(len("拥有"), None);
+    }
+
+    #[test]
+    fn respective_lists_pair_item_by_item() {
+        let changes =
+            |line: &str| -> Vec<Change> { scan(line, &[]).iter().map(|a| a.change).collect() };
+        use Change::{From, None as No, To};
+        assert_eq!(
+            changes("税率由16%、10%分别调整为13%、9%。"),
+            [From, From, To, To]
+        );
+        assert_eq!(
+            changes("分别从30%、40%降至20%和30%。"),
+            [From, From, To, To]
+        );
+        // Lists of unequal length, or no 分别: only the adjacent pair.
+        assert_eq!(changes("分别由16%、10%调整为13%。"), [No, From, To]);
+        assert_eq!(changes("由16%、10%调整为13%、9%。"), [No, From, To, No]);
+    }
+
+    #[test]
+    fn list_bounds_stop_at_commas_and_other_kinds() {
+        let line = "由16%、10%、5元，3%";
+        let found = scan(line, &[]);
+        assert_eq!(list_start(line, &found, 1), 0);
+        assert_eq!(list_end(line, &found, 0), 2);
+        assert_eq!(list_end(line, &found, 2), 3);
     }
 
     #[test]

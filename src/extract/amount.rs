@@ -18,8 +18,8 @@
 
 use super::lexicon::{
     CharSet, DurationPart, Position, UnitClass, CHANGE_WORDS, CURRENCIES, DURATION_PARTS,
-    INDEX_POINT_WORDS, LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS, ONE_CONTEXT, PER_NOUNS, QUALIFIERS,
-    UNITS, WORD_EXCEPTIONS,
+    INDEX_POINT_WORDS, LABEL_NOUNS, MONEY_CONTEXT, NON_FACTS, OBJECT_CHANGE_VERBS, ONE_CONTEXT,
+    PER_NOUNS, QUALIFIERS, UNITS, WORD_EXCEPTIONS,
 };
 use super::numerals::{self, chinese_digit, is_numeral_char, Number};
 use crate::document::{Change, Kind, Qualifier};
@@ -1243,7 +1243,90 @@ fn read_prefix(
             }
         }
     }
+    if change == Change::None {
+        change = change_over_object(line, cursor);
+    }
     (start, qualifier, sign, currency, per, change)
+}
+
+/// How many characters back from an amount a change verb is looked for
+/// (下调|金融机构存款准备金率|0.5个百分点 reaches over ten).
+const OBJECT_REACH_CHARS: usize = 20;
+
+/// 下调金融机构存款准备金率0.5个百分点: the change of a verb (marked
+/// `object` in the change words) whose object stands between it and the
+/// amount at `at`, in the same clause. A number or a verb of its own
+/// between takes the amount away (下调利率后新增贷款500亿元, 降低门槛吸引
+/// 投资20亿元): the words between are segmented, but only when such a
+/// verb stands close before the amount.
+fn change_over_object(line: &str, at: usize) -> Change {
+    let floor = line[..at]
+        .char_indices()
+        .rev()
+        .nth(OBJECT_REACH_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let mut end = at;
+    while let Some((i, c)) = OBJECT_REACH_STOPS.rfind(&line[floor..end]) {
+        let hit = floor + i;
+        if ends_clause(c) || c.is_ascii_digit() {
+            return Change::None;
+        }
+        let verb_end = hit + c.len_utf8();
+        if let Some((len, change)) = OBJECT_CHANGE_VERBS.longest_suffix(&line[..verb_end]) {
+            let verb_start = verb_end - len;
+            if governs_object(&line[verb_start..at], len) {
+                return change;
+            }
+            return Change::None;
+        }
+        end = hit;
+    }
+    Change::None
+}
+
+/// Where the walk of [`change_over_object`] stops: the last character of
+/// a verb that may take an object, a digit or a clause end.
+static OBJECT_REACH_STOPS: LazyLock<CharSet> = LazyLock::new(|| {
+    CharSet::new(|c| {
+        ends_clause(c) || c.is_ascii_digit() || is_han(c) && OBJECT_VERB_ENDS.contains(&c)
+    })
+});
+
+/// The last characters of the verbs that may take an object, gathered
+/// once: the set above asks about every character of the plane.
+static OBJECT_VERB_ENDS: LazyLock<Vec<char>> = LazyLock::new(|| {
+    OBJECT_CHANGE_VERBS
+        .words()
+        .filter_map(|w| w.chars().next_back())
+        .collect()
+});
+
+/// Whether `phrase`, a change verb of `verb_len` bytes and what follows it
+/// up to an amount, is that verb and its object: the verb a word of its
+/// own (not the 增加 of 增加值, nor the 提高 of 提高效率), then nouns
+/// only, an adjective or a distinguishing word allowed before a noun
+/// (一般纳税人). No verb: 吸引投资 would make the amount its own.
+fn governs_object(phrase: &str, verb_len: usize) -> bool {
+    let words = crate::segment::tagged(phrase);
+    let Some((verb, mut object)) = words.split_first() else {
+        return false;
+    };
+    if verb.word.len() != verb_len {
+        return false;
+    }
+    if let Some((first, rest)) = object.split_first() {
+        if first.word == "了" {
+            object = rest;
+        }
+    }
+    let is_noun = |tag: &str| tag.starts_with('n') || matches!(tag, "vn" | "j");
+    let Some((last, modifiers)) = object.split_last() else {
+        return false;
+    };
+    is_noun(last.tag)
+        && modifiers
+            .iter()
+            .all(|w| is_noun(w.tag) || matches!(w.tag, "a" | "b"))
 }
 
 /// Words that end in a one-character qualifier but are no qualifier.
@@ -1941,6 +2024,27 @@ mod tests {
         assert_eq!(list_start(line, &found, 1), 0);
         assert_eq!(list_end(line, &found, 0), 2);
         assert_eq!(list_end(line, &found, 2), 3);
+    }
+
+    #[test]
+    fn a_change_verb_reaches_over_its_object_only() {
+        let change = |line: &str| change_over_object(line, line.len());
+        assert_eq!(change("下调金融机构存款准备金率"), Change::Down);
+        assert_eq!(change("央行上调了存款准备金率"), Change::Up);
+        assert_eq!(change("下调利率后新增贷款"), Change::None);
+        assert_eq!(change("降低门槛吸引社会资本"), Change::None);
+        assert_eq!(change("下调利率，释放长期资金"), Change::None);
+        assert_eq!(change("工业增加值"), Change::None);
+        assert_eq!(change("下调"), Change::None);
+    }
+
+    #[test]
+    fn an_object_is_nouns_after_the_verb_as_a_word() {
+        assert!(governs_object("下调金融机构存款准备金率", "下调".len()));
+        assert!(governs_object("降低一般纳税人增值税税率", "降低".len()));
+        assert!(!governs_object("提高效率节约成本", "提高".len()));
+        assert!(!governs_object("下调利率后", "下调".len()));
+        assert!(!governs_object("提高个税起征点到", "提高".len()));
     }
 
     #[test]

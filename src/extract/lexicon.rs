@@ -344,6 +344,17 @@ pub static CHANGE_WORDS: LazyLock<WordTable<Change>> = LazyLock::new(|| {
     )
 });
 
+/// Change verbs that may take an object before the amount
+/// (下调存款准备金率0.5个百分点), marked `object` in the change words.
+pub static OBJECT_CHANGE_VERBS: LazyLock<WordTable<Change>> = LazyLock::new(|| {
+    WordTable::new(
+        rows(include_str!("../../data/change_words.txt"))
+            .filter(|f| f.get(2) == Some(&"object"))
+            .map(|f| (f[0], Change::parse(f[1]).unwrap_or(Change::None)))
+            .collect(),
+    )
+});
+
 fn word_list(data: &'static str) -> WordTable<()> {
     WordTable::new(rows(data).map(|f| (f[0], ())).collect())
 }
@@ -466,6 +477,7 @@ pub fn warm_up() {
     LazyLock::force(&UNITS);
     LazyLock::force(&QUALIFIERS);
     LazyLock::force(&CHANGE_WORDS);
+    LazyLock::force(&OBJECT_CHANGE_VERBS);
     LazyLock::force(&NON_FACTS);
     LazyLock::force(&MONEY_CONTEXT);
     LazyLock::force(&ONE_CONTEXT);
@@ -699,6 +711,11 @@ mod tests {
         for f in rows(include_str!("../../data/change_words.txt")) {
             assert!(
                 Change::parse(f[1]).is_some() || f[1] == "none",
+                "bad change row {f:?}"
+            );
+            assert!(
+                f.get(2)
+                    .is_none_or(|&o| o == "object" && matches!(f[1], "up" | "down")),
                 "bad change row {f:?}"
             );
         }

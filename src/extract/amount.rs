@@ -269,6 +269,7 @@ pub(super) fn warm_up() {
     LazyLock::force(&RUN_STARTS);
     LazyLock::force(&NON_FACT_CHARS);
     LazyLock::force(&CLAUSE_SIGNS);
+    LazyLock::force(&OBJECT_REACH_STOPS);
 }
 
 fn starts_run(line: &str, i: usize, c: char) -> bool {

@@ -439,6 +439,7 @@ pub(super) fn warm_up() {
     recent_years_could_start('今');
     plan_could_start('今');
     holiday_could_start('今');
+    LazyLock::force(&HOLIDAY_NAMES);
 }
 
 /// Punctuation that ends a clause (and a date's year and tense with it).
@@ -1905,11 +1906,14 @@ fn holiday_could_start(c: char) -> bool {
 
 /// The holiday whose name is at `at`, the longest if several are.
 fn holiday_at(line: &str, at: usize) -> Option<Holiday> {
-    static TABLE: LazyLock<WordTable<usize>> = LazyLock::new(|| {
-        WordTable::new(HOLIDAYS.iter().enumerate().map(|(k, h)| (h.0, k)).collect())
-    });
-    TABLE.longest_prefix(&line[at..]).map(|(_, k)| HOLIDAYS[k])
+    HOLIDAY_NAMES
+        .longest_prefix(&line[at..])
+        .map(|(_, k)| HOLIDAYS[k])
 }
+
+/// The names of [`HOLIDAYS`], each with its index there.
+static HOLIDAY_NAMES: LazyLock<WordTable<usize>> =
+    LazyLock::new(|| WordTable::new(HOLIDAYS.iter().enumerate().map(|(k, h)| (h.0, k)).collect()));
 
 /// The day a holiday falls on in a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -792,11 +792,8 @@ impl Reader<'_, '_, '_> {
         // One connector at most is there: each is one character.
         if let Some(connector) = word_at(self.line, end, &RANGE_CONNECTORS) {
             let second_at = end + connector.len();
-            let second = match roc_era_at(self.line, at) {
-                // 民国109年至110年: the second year is of the same era.
-                Some(_) => self.roc_second_half(second_at),
-                None => None,
-            };
+            // 民国109年至110年: the second year is of the same era.
+            let second = roc_era_at(self.line, at).and_then(|_| self.roc_second_half(second_at));
             let Some((second_value, second_end)) =
                 second.or_else(|| self.second_half(second_at, &first.value))
             else {

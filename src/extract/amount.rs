@@ -744,6 +744,9 @@ fn read_suffix(line: &str, start: usize, at: usize, number: &Number) -> Option<S
         ("‰", "‰", "permille_sign"),
         ("个百分点", "pp", "percent_points"),
         ("百分点", "pp", "percent_points"),
+        // 下调15个基点: basis points, a hundredth of a percentage point.
+        ("个基点", "bp", "percent_basis_points"),
+        ("基点", "bp", "percent_basis_points"),
     ] {
         if rest.starts_with(word) {
             return Some(make(Kind::Percent, unit, at + word.len(), rule, None));
@@ -2110,5 +2113,16 @@ mod tests {
         assert!(texts("股价上涨了一点").is_empty());
         assert!(texts("会议3点开始").is_empty());
         assert_eq!(one("沪指上涨2个百分点").unit, "pp");
+    }
+
+    #[test]
+    fn reads_basis_points_as_written() {
+        let a = one("贷款市场报价利率下降5个基点");
+        assert_eq!(
+            (a.kind, a.value.to_string(), a.unit, a.change),
+            (Kind::Percent, "5".into(), "bp", Change::Down)
+        );
+        assert_eq!(one("加息75基点").unit, "bp");
+        assert!(texts("以此为基点推动发展").is_empty());
     }
 }

@@ -144,7 +144,13 @@ const UNSURE_CHARS: usize = 4;
 /// (减免|企业|税费, 报销|比例, 招聘|岗位); generic verbs (提供, 实现) and
 /// places, numbers and function words end it before them.
 pub fn metric(line: &str, at: usize) -> String {
-    let start = clause_start(line, at);
+    metric_after(line, 0, at)
+}
+
+/// [`metric`], read after byte `floor` only: the end of the fact before,
+/// whose words measure that fact, not this one.
+pub fn metric_after(line: &str, floor: usize, at: usize) -> String {
+    let start = clause_start(line, at).max(floor);
     let window = line[start..at]
         .char_indices()
         .rev()

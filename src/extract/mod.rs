@@ -106,12 +106,16 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
                 fact: Draft::date(d),
             });
         }
+        let mut previous: Option<(usize, String)> = None;
         for a in amount::scan(line, &taken) {
             let sentence = sentences.range(a.span.clone());
             let span = a.span.clone();
             let local_yuan =
                 a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[span.clone()]);
-            let mut fact = Draft::amount(a, context::metric(line, span.start));
+            let pair = a.change == Change::To;
+            let metric = metric_after_facts(line, &taken, previous.as_ref(), span.start, pair);
+            previous = Some((span.end, metric.clone()));
+            let mut fact = Draft::amount(a, metric);
             if local_yuan {
                 fact.unit = sentence_yuan(&line[sentence.clone()], yuan);
             }
@@ -124,6 +128,44 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
         }
     }
     finish(doc, in_text_order(found))
+}
+
+/// The metric of the amount at `at`, read after the facts before it in its
+/// clause: a date there is no part of it (9月份社会消费品零售总额 → 社会消费品
+/// 零售总额), nor the words of the amount before (下降5个基点至3.8% does not
+/// measure 3.8% in 基点). The second of a pair (由600元提高到1000元, `pair`)
+/// or of a list (12座、4,800套) with no metric of its own measures what the
+/// first measures. `previous` is the last amount's end and metric.
+fn metric_after_facts(
+    line: &str,
+    dates: &[Range<usize>],
+    previous: Option<&(usize, String)>,
+    at: usize,
+    pair: bool,
+) -> String {
+    let date_end = last_date_end(dates, at);
+    match previous {
+        Some((end, metric)) if *end > date_end && amount::clause_start(line, at) <= *end => {
+            let own = context::metric_after(line, *end, at);
+            let listed = LIST_JOINS.contains(&&line[*end..at]);
+            if own.is_empty() && (pair || listed) {
+                metric.clone()
+            } else {
+                own
+            }
+        }
+        _ => context::metric_after(line, date_end, at),
+    }
+}
+
+/// What joins the items of a list of amounts, or the ends of a range.
+const LIST_JOINS: [&str; 8] = ["、", "和", "及", "与", "或", "至", "到", "-"];
+
+/// Where the last of `dates` (in text order) that ends at or before `at`
+/// ends, or 0.
+fn last_date_end(dates: &[Range<usize>], at: usize) -> usize {
+    let before = dates.partition_point(|d| d.end <= at);
+    before.checked_sub(1).map_or(0, |k| dates[k].end)
 }
 
 /// `found` sorted by place in the text, ties kept in the order found. A
@@ -344,6 +386,45 @@ impl SharedSentences {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The text and metric of each amount of `text`.
+    fn metrics(text: &str) -> Vec<(String, String)> {
+        let (_, facts) = crate::Pipeline::default().run("m", text.into(), None);
+        facts
+            .into_iter()
+            .filter(|f| f.kind != Kind::Date)
+            .map(|f| (f.text.to_string(), f.metric.to_string()))
+            .collect()
+    }
+
+    fn pair(text: &str, metric: &str) -> (String, String) {
+        (text.to_string(), metric.to_string())
+    }
+
+    #[test]
+    fn a_metric_is_read_after_the_date_and_the_amount_before_it() {
+        assert_eq!(
+            metrics("9月份社会消费品零售总额同比增长3.3%。"),
+            [pair("3.3%", "社会消费品零售总额")]
+        );
+        assert_eq!(metrics("客流量比去年同期增长12.6%。"), [pair("12.6%", "")]);
+        assert_eq!(
+            metrics("连续3年每年安排300万元资金。"),
+            [pair("3年", "连续"), pair("300万元", "")]
+        );
+    }
+
+    #[test]
+    fn the_second_of_a_pair_or_a_list_measures_what_the_first_does() {
+        assert_eq!(
+            metrics("每户取暖救助由600元提高到1000元。"),
+            [pair("600元", "取暖救助"), pair("1000元", "取暖救助")]
+        );
+        assert_eq!(
+            metrics("科技城已建成人才公寓12座、4,800套。"),
+            [pair("12座", "人才公寓"), pair("4,800套", "人才公寓")]
+        );
+    }
 
     /// A draft known by its number, kept in its value.
     fn numbered_draft(number: usize) -> Draft {

@@ -150,7 +150,7 @@ pub fn metric(line: &str, at: usize) -> String {
 /// [`metric`], read after byte `floor` only: the end of the fact before,
 /// whose words measure that fact, not this one.
 pub fn metric_after(line: &str, floor: usize, at: usize) -> String {
-    let start = clause_start(line, at).max(floor);
+    let start = clause_start(line, at).max(floor.min(at));
     let window = line[start..at]
         .char_indices()
         .rev()

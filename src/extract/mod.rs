@@ -145,7 +145,11 @@ fn metric_after_facts(
 ) -> String {
     let date_end = last_date_end(dates, at);
     match previous {
-        Some((end, metric)) if *end > date_end && amount::clause_start(line, at) <= *end => {
+        // An amount may reach past the start of the next (a range's first
+        // half, 600元人民币600元): only one that ends before it is a floor.
+        Some((end, metric))
+            if *end > date_end && *end <= at && amount::clause_start(line, at) <= *end =>
+        {
             let own = context::metric_after(line, *end, at);
             let listed = LIST_JOINS.contains(&&line[*end..at]);
             if own.is_empty() && (pair || listed) {
@@ -412,6 +416,15 @@ mod tests {
             metrics("连续3年每年安排300万元资金。"),
             [pair("3年", "连续"), pair("300万元", "")]
         );
+    }
+
+    #[test]
+    fn an_amount_reaching_past_the_next_one_is_no_floor_for_its_metric() {
+        // 600元人民币 and 人民币600元 overlap: the metric of the second is
+        // read over its clause, not from the first's end, past its start.
+        let found = metrics("600元人民币600元");
+        assert!(!found.is_empty());
+        assert!(found.iter().all(|(_, metric)| metric.is_empty()));
     }
 
     #[test]

@@ -752,6 +752,18 @@ fn read_suffix(line: &str, start: usize, at: usize, number: &Number) -> Option<S
             return Some(make(Kind::Percent, unit, at + word.len(), rule, None));
         }
     }
+    // 沪指涨了20个点: index points before 个 is read as a measure word.
+    if rest.starts_with("个点") {
+        if let Some(len) = index_points(line, start, at, number) {
+            return Some(make(
+                Kind::Quantity,
+                "点",
+                at + len,
+                "quantity_index_points",
+                Some(UnitClass::Measure),
+            ));
+        }
+    }
     // Money: a currency word beats a word that merely starts like one
     // (30万人民币 is money though 人民 is a word).
     let exception = unit_word_exception_len(rest);
@@ -873,34 +885,39 @@ fn read_suffix(line: &str, start: usize, at: usize, number: &Number) -> Option<S
         }
         return Some(s);
     }
-    if is_index_points(line, start, at, number) {
-        return Some(make(
+    index_points(line, start, at, number).map(|len| {
+        make(
             Kind::Quantity,
             "点",
-            at + '点'.len_utf8(),
+            at + len,
             "quantity_index_points",
             Some(UnitClass::Measure),
-        ));
-    }
-    None
+        )
+    })
 }
 
-/// Whether the 点 at `at`, after a number starting at `start`, is index
-/// points (上证综指收报3373.28点, 下跌25.3点): a stock index is named in the
+/// The length of 点 or 个点 at `at`, after a number starting at `start`,
+/// when it is index points (上证综指收报3373.28点, 下跌25.3点): a stock index is named in the
 /// clause or a market verb stands right before the number, and nothing
 /// makes it a time of day (下午3点, 3点钟, 8点半). 点 is no unit of
 /// `data/units.txt` because it is index points only there; the words
 /// are in `data/index_points.txt`.
-fn is_index_points(line: &str, start: usize, at: usize, number: &Number) -> bool {
-    let Some(after) = line[at..].strip_prefix('点') else {
-        return false;
-    };
+fn index_points(line: &str, start: usize, at: usize, number: &Number) -> Option<usize> {
     // 一点 "a little", 两点 o'clock, 三点意见: index levels and moves are
     // written in digits or in hundreds (跌超千点).
     let small_chinese = !number.arabic && number.low < Decimal::from(10);
-    !small_chinese
-        && !is_clock_time(&line[..start], after)
-        && (index_named_in_clause(line, start) || market_verb_ends(&line[..start]))
+    if small_chinese {
+        return None;
+    }
+    let rest = &line[at..];
+    if let Some(after) = rest.strip_prefix('点') {
+        let points = !is_clock_time(&line[..start], after)
+            && (index_named_in_clause(line, start) || market_verb_ends(&line[..start]));
+        return points.then_some('点'.len_utf8());
+    }
+    // 涨了20个点 is index points only where an index is named: elsewhere 个点
+    // is as often percentage points. It is never a time of day.
+    (rest.starts_with("个点") && index_named_in_clause(line, start)).then_some("个点".len())
 }
 
 /// Whether a number with 点 between `before` and `after` reads as a time
@@ -2102,6 +2119,15 @@ mod tests {
         );
         assert_eq!(one("跌至3000点").change, Change::To);
         assert_eq!(one("大盘跌超千点").value.to_string(), "1000");
+    }
+
+    #[test]
+    fn reads_ge_dian_as_points_only_where_an_index_is_named() {
+        let a = one("沪指涨了20个点");
+        assert_eq!((a.value.to_string(), a.unit), ("20".into(), "点"));
+        assert_eq!(one("大盘跌了100多个点").qualifier, Qualifier::Over);
+        // Without an index, 个点 may be percentage points: 个 stays the unit.
+        assert_eq!(one("股价上涨了2个点").unit, "个");
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //! assert_eq!(found[0].date, "2020-08-07");
 //! ```
 
-use super::lexicon::{CharSet, WordTable, LUNAR_FESTIVALS, SPRING_FESTIVAL};
+use super::lexicon::{CharSet, WordTable, MOVABLE_FESTIVALS, SPRING_FESTIVAL};
 use super::numerals::{self, chinese_digit};
 use crate::calendar::{days_in_month, Date};
 use crate::document::Qualifier;
@@ -1920,8 +1920,8 @@ enum HolidayDay {
     /// Days after the Spring Festival ([`SPRING_FESTIVAL`]): 除夕 is the
     /// day before, 元宵节 14 days after.
     SpringFestival(i64),
-    /// A festival of [`LUNAR_FESTIVALS`], by its name there.
-    Lunar(&'static str),
+    /// A festival of [`MOVABLE_FESTIVALS`], by its name there.
+    Movable(&'static str),
 }
 
 impl HolidayDay {
@@ -1932,7 +1932,7 @@ impl HolidayDay {
             HolidayDay::SpringFestival(offset) => {
                 SPRING_FESTIVAL.get(&year).map(|d| d.add_days(offset))
             }
-            HolidayDay::Lunar(name) => LUNAR_FESTIVALS.get(&(name, year)).copied(),
+            HolidayDay::Movable(name) => MOVABLE_FESTIVALS.get(&(name, year)).copied(),
         }
     }
 }
@@ -1962,7 +1962,7 @@ const HOLIDAY_TAILS: [&str; 13] = [
 /// The holidays [`Reader::holiday`] reads; the longest name at a position
 /// wins. 元宵 alone is also the dumpling, 十一 also eleven: only the
 /// festival's full name is read.
-const HOLIDAYS: [Holiday; 33] = [
+const HOLIDAYS: [Holiday; 35] = [
     ("五一劳动节", HolidayDay::Fixed(5, 1), false),
     ("国庆节", HolidayDay::Fixed(10, 1), false),
     ("国庆", HolidayDay::Fixed(10, 1), false),
@@ -1972,13 +1972,15 @@ const HOLIDAYS: [Holiday; 33] = [
     ("春节", HolidayDay::SpringFestival(0), false),
     ("除夕", HolidayDay::SpringFestival(-1), false),
     ("元宵节", HolidayDay::SpringFestival(14), false),
-    ("端午节", HolidayDay::Lunar("端午"), false),
-    ("端午", HolidayDay::Lunar("端午"), true),
-    ("七夕节", HolidayDay::Lunar("七夕"), false),
-    ("七夕", HolidayDay::Lunar("七夕"), true),
-    ("中秋节", HolidayDay::Lunar("中秋"), false),
-    ("中秋", HolidayDay::Lunar("中秋"), true),
-    ("重阳节", HolidayDay::Lunar("重阳"), false),
+    ("端午节", HolidayDay::Movable("端午"), false),
+    ("端午", HolidayDay::Movable("端午"), true),
+    ("七夕节", HolidayDay::Movable("七夕"), false),
+    ("七夕", HolidayDay::Movable("七夕"), true),
+    ("中秋节", HolidayDay::Movable("中秋"), false),
+    ("中秋", HolidayDay::Movable("中秋"), true),
+    ("重阳节", HolidayDay::Movable("重阳"), false),
+    ("清明节", HolidayDay::Movable("清明"), false),
+    ("清明", HolidayDay::Movable("清明"), true),
     ("新年", HolidayDay::Fixed(1, 1), false),
     ("双十一", HolidayDay::Fixed(11, 11), false),
     ("双11", HolidayDay::Fixed(11, 11), false),
@@ -1995,7 +1997,7 @@ const HOLIDAYS: [Holiday; 33] = [
     ("八一建军节", HolidayDay::Fixed(8, 1), false),
     ("建军节", HolidayDay::Fixed(8, 1), false),
     ("教师节", HolidayDay::Fixed(9, 10), false),
-    ("七夕情人节", HolidayDay::Lunar("七夕"), false),
+    ("七夕情人节", HolidayDay::Movable("七夕"), false),
 ];
 
 /// The first characters of [`HOLIDAYS`]: a position starting with none of
@@ -2640,6 +2642,8 @@ mod tests {
         assert_eq!(one("2020年中秋节", "2021-12-01"), "2020-10-01");
         assert_eq!(one("端午假期", "2023-07-01"), "2023-06-22");
         assert_eq!(one("重阳节", "2021-12-01"), "2021-10-14");
+        assert_eq!(one("清明假期", "2023-04-10"), "2023-04-05");
+        assert!(dates("清明上河图", "2021-12-01").is_empty());
         // The dumpling, the number and a common word are no holiday; nor a
         // lunar festival's short name in a product's (中秋月饼).
         assert!(dates("吃元宵", "2021-12-01").is_empty());

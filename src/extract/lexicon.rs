@@ -451,12 +451,12 @@ pub static SPRING_FESTIVAL: LazyLock<HashMap<i32, crate::calendar::Date>> = Lazy
         .collect()
 });
 
-/// Festivals fixed to a lunar month and day (端午, 中秋 …): their dates by
-/// festival and year, from `data/lunar_festivals.txt`, whose first row
-/// names the festivals.
-pub static LUNAR_FESTIVALS: LazyLock<HashMap<(&'static str, i32), crate::calendar::Date>> =
+/// Festivals that move on the Gregorian calendar (端午, 中秋 …, 清明): their
+/// dates by festival and year, from `data/movable_festivals.txt`, whose
+/// first row names the festivals.
+pub static MOVABLE_FESTIVALS: LazyLock<HashMap<(&'static str, i32), crate::calendar::Date>> =
     LazyLock::new(|| {
-        let mut rows = rows(include_str!("../../data/lunar_festivals.txt"));
+        let mut rows = rows(include_str!("../../data/movable_festivals.txt"));
         let names = rows.next().expect("the table names its festivals");
         rows.flat_map(|row| {
             let year: i32 = row[0].parse().expect("a row starts with its year");
@@ -485,7 +485,7 @@ pub fn warm_up() {
     LazyLock::force(&LABEL_NOUNS);
     LazyLock::force(&PER_NOUNS);
     LazyLock::force(&SPRING_FESTIVAL);
-    LazyLock::force(&LUNAR_FESTIVALS);
+    LazyLock::force(&MOVABLE_FESTIVALS);
     LazyLock::force(&INDEX_POINT_WORDS);
     LazyLock::force(&DURATION_PARTS);
 }
@@ -747,7 +747,7 @@ mod tests {
     }
 
     #[test]
-    fn lunar_festivals_are_read_for_every_year_in_their_season() {
+    fn movable_festivals_are_read_for_every_year_in_their_season() {
         // Each festival's month day lies in a window of about a lunar
         // month: a shifted column or a misread date falls outside it.
         let seasons = [
@@ -755,18 +755,20 @@ mod tests {
             ("七夕", (7, 31), (8, 29)),
             ("中秋", (9, 7), (10, 6)),
             ("重阳", (9, 30), (11, 1)),
+            ("清明", (4, 4), (4, 6)),
         ];
         for year in 1990..=2040 {
             for (name, first, last) in seasons {
-                let date = LUNAR_FESTIVALS[&(name, year)];
+                let date = MOVABLE_FESTIVALS[&(name, year)];
                 assert_eq!(date.year, year, "{name} {year}");
                 let day = (date.month, date.day);
                 assert!(first <= day && day <= last, "{name} {year}: {date}");
             }
         }
-        assert_eq!(LUNAR_FESTIVALS.len(), 4 * 51);
-        assert_eq!(LUNAR_FESTIVALS[&("中秋", 2020)].to_string(), "2020-10-01");
-        assert_eq!(LUNAR_FESTIVALS[&("端午", 2023)].to_string(), "2023-06-22");
+        assert_eq!(MOVABLE_FESTIVALS.len(), 5 * 51);
+        assert_eq!(MOVABLE_FESTIVALS[&("中秋", 2020)].to_string(), "2020-10-01");
+        assert_eq!(MOVABLE_FESTIVALS[&("端午", 2023)].to_string(), "2023-06-22");
+        assert_eq!(MOVABLE_FESTIVALS[&("清明", 2023)].to_string(), "2023-04-05");
     }
 
     #[test]

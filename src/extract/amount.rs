@@ -936,13 +936,9 @@ fn is_clock_time(before: &str, after: &str) -> bool {
 
 /// A stock index or the market named in the clause before byte `start`.
 fn index_named_in_clause(line: &str, start: usize) -> bool {
-    let clause = &line[clause_start(line, start)..start];
-    clause.char_indices().any(|(i, _)| {
-        INDEX_POINT_WORDS
-            .index
-            .longest_prefix(&clause[i..])
-            .is_some()
-    })
+    INDEX_POINT_WORDS
+        .index
+        .occurs_in(&line[clause_start(line, start)..start])
 }
 
 /// Whether `before` ends in a market verb, a qualifier, 了 and a 至 or 到
@@ -1552,9 +1548,7 @@ fn bare_amount(
     }
     let clause_start = clause_start(line, run.range.start);
     let clause = &line[clause_start..run.range.start];
-    let money = clause
-        .char_indices()
-        .any(|(i, _)| MONEY_CONTEXT.longest_prefix(&clause[i..]).is_some());
+    let money = MONEY_CONTEXT.occurs_in(clause);
     Some(Suffix {
         kind: if money { Kind::Money } else { Kind::Quantity },
         unit: if money { "CNY" } else { "" },

@@ -103,6 +103,12 @@ impl<T: Copy> WordTable<T> {
         self.backward.longest(text.chars().rev())
     }
 
+    /// Whether any word of the table occurs anywhere in `text`.
+    pub fn occurs_in(&self, text: &str) -> bool {
+        text.char_indices()
+            .any(|(i, _)| self.longest_prefix(&text[i..]).is_some())
+    }
+
     /// Looks a whole word up.
     pub fn get(&self, word: &str) -> Option<T> {
         self.words.get(word).copied()
@@ -769,6 +775,13 @@ mod tests {
         assert_eq!(MOVABLE_FESTIVALS[&("中秋", 2020)].to_string(), "2020-10-01");
         assert_eq!(MOVABLE_FESTIVALS[&("端午", 2023)].to_string(), "2023-06-22");
         assert_eq!(MOVABLE_FESTIVALS[&("清明", 2023)].to_string(), "2023-04-05");
+    }
+
+    #[test]
+    fn a_word_occurs_anywhere_in_a_text() {
+        assert!(MONEY_CONTEXT.occurs_in("今年总投资达"));
+        assert!(!MONEY_CONTEXT.occurs_in("今年的天气"));
+        assert!(!MONEY_CONTEXT.occurs_in(""));
     }
 
     #[test]

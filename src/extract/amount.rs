@@ -118,7 +118,7 @@ fn taken_at(taken: &[Range<usize>], at: usize) -> Option<&Range<usize>> {
 const PENDING: &str = "pending_list";
 
 /// Separators of a list whose last item carries the unit: 99、199和299美元.
-fn is_list_separator(between: &str) -> bool {
+pub(super) fn is_list_separator(between: &str) -> bool {
     matches!(between, "、" | "和" | "及" | "与" | "或" | "以及" | "，")
 }
 
@@ -629,6 +629,9 @@ fn large_multiplier_of(run: &str) -> Option<Decimal> {
     numerals::parse(&tail).map(|n| n.low)
 }
 
+/// What joins the two ends of a range of amounts (80%至90%, 3-5万元).
+pub(super) const RANGE_CONNECTORS: [&str; 7] = ["至", "到", "-", "~", "～", "—", "－"];
+
 /// Reads `至90%`, `-10万元`, `到三万港元` after a number.
 fn read_range_second(
     line: &str,
@@ -636,9 +639,7 @@ fn read_range_second(
     taken: &[Range<usize>],
 ) -> Option<(Range<usize>, Number, Suffix)> {
     let rest = &line[at..];
-    let connector = ["至", "到", "-", "~", "～", "—", "－", "－"]
-        .iter()
-        .find(|c| rest.starts_with(**c))?;
+    let connector = RANGE_CONNECTORS.iter().find(|c| rest.starts_with(**c))?;
     let mut second_start = at + connector.len();
     // 百分之十到百分之十五: the second half repeats 百分之.
     let repeated_percent = line[second_start..].starts_with("百分之");

@@ -151,7 +151,10 @@ fn metric_after_facts(
             if *end > date_end && *end <= at && amount::clause_start(line, at) <= *end =>
         {
             let own = context::metric_after(line, *end, at);
-            let listed = LIST_JOINS.contains(&&line[*end..at]);
+            // The clause holds both: a ， cannot stand between them.
+            let between = &line[*end..at];
+            let listed =
+                amount::is_list_separator(between) || amount::RANGE_CONNECTORS.contains(&between);
             if own.is_empty() && (pair || listed) {
                 metric.clone()
             } else {
@@ -161,9 +164,6 @@ fn metric_after_facts(
         _ => context::metric_after(line, date_end, at),
     }
 }
-
-/// What joins the items of a list of amounts, or the ends of a range.
-const LIST_JOINS: [&str; 8] = ["、", "和", "及", "与", "或", "至", "到", "-"];
 
 /// Where the last of `dates` (in text order) that ends at or before `at`
 /// ends, or 0.

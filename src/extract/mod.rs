@@ -106,19 +106,21 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
                 fact: Draft::date(d),
             });
         }
-        let mut previous: Option<(usize, String)> = None;
+        // Where the last amount of the paragraph is in `found`.
+        let mut previous: Option<usize> = None;
         for a in amount::scan(line, &taken) {
             let sentence = sentences.range(a.span.clone());
             let span = a.span.clone();
             let local_yuan =
                 a.kind == Kind::Money && a.unit == "CNY" && bare_yuan(&line[span.clone()]);
             let pair = a.change == Change::To;
-            let metric = metric_after_facts(line, &taken, previous.as_ref(), span.start, pair);
-            previous = Some((span.end, metric.clone()));
+            let before = previous.map(|k| (found[k].span.end, found[k].fact.metric.as_str()));
+            let metric = metric_after_facts(line, &taken, before, span.start, pair);
             let mut fact = Draft::amount(a, metric);
             if local_yuan {
                 fact.unit = sentence_yuan(&line[sentence.clone()], yuan);
             }
+            previous = Some(found.len());
             found.push(Found {
                 span,
                 sentence,
@@ -139,7 +141,7 @@ pub fn extract(doc: &Document) -> Vec<Fact> {
 fn metric_after_facts(
     line: &str,
     dates: &[Range<usize>],
-    previous: Option<&(usize, String)>,
+    previous: Option<(usize, &str)>,
     at: usize,
     pair: bool,
 ) -> String {
@@ -148,15 +150,15 @@ fn metric_after_facts(
         // An amount may reach past the start of the next (a range's first
         // half, 600元人民币600元): only one that ends before it is a floor.
         Some((end, metric))
-            if *end > date_end && *end <= at && amount::clause_start(line, at) <= *end =>
+            if end > date_end && end <= at && amount::clause_start(line, at) <= end =>
         {
-            let own = context::metric_after(line, *end, at);
+            let own = context::metric_after(line, end, at);
             // The clause holds both: a ， cannot stand between them.
-            let between = &line[*end..at];
+            let between = &line[end..at];
             let listed =
                 amount::is_list_separator(between) || amount::RANGE_CONNECTORS.contains(&between);
             if own.is_empty() && (pair || listed) {
-                metric.clone()
+                metric.to_string()
             } else {
                 own
             }

@@ -754,15 +754,20 @@ fn read_suffix(line: &str, start: usize, at: usize, number: &Number) -> Option<S
         }
     }
     // 沪指涨了20个点: index points before 个 is read as a measure word.
-    if rest.starts_with("个点") {
-        if let Some(len) = index_points(line, start, at, number) {
-            return Some(make(
+    let index_points_suffix = || {
+        index_points(line, start, at, number).map(|len| {
+            make(
                 Kind::Quantity,
                 "点",
                 at + len,
                 "quantity_index_points",
                 Some(UnitClass::Measure),
-            ));
+            )
+        })
+    };
+    if rest.starts_with("个点") {
+        if let Some(points) = index_points_suffix() {
+            return Some(points);
         }
     }
     // Money: a currency word beats a word that merely starts like one
@@ -886,15 +891,7 @@ fn read_suffix(line: &str, start: usize, at: usize, number: &Number) -> Option<S
         }
         return Some(s);
     }
-    index_points(line, start, at, number).map(|len| {
-        make(
-            Kind::Quantity,
-            "点",
-            at + len,
-            "quantity_index_points",
-            Some(UnitClass::Measure),
-        )
-    })
+    index_points_suffix()
 }
 
 /// The length of 点 or 个点 at `at`, after a number starting at `start`,

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use zhfacts::batch::{self, ReportWriter, RunOptions};
 use zhfacts::input::{self, Decoding};
 use zhfacts::normalize::Converter;
-use zhfacts::output::{CsvStyle, CsvWriter};
+use zhfacts::output::{CsvStyle, CsvWriter, WRITE_CHUNK};
 use zhfacts::review::ReviewWriter;
 use zhfacts::{Date, Pipeline, Stage};
 
@@ -311,9 +311,12 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         } else {
             CsvStyle::Plain
         };
-        let mut csv = CsvWriter::new(BufWriter::new(create_temp(&csv_path)?), style)
-            .with_context(|| format!("cannot write {}", csv_path.display()))?;
-        let mut jsonl = BufWriter::new(create_temp(&jsonl_path)?);
+        let mut csv = CsvWriter::new(
+            BufWriter::with_capacity(WRITE_CHUNK, create_temp(&csv_path)?),
+            style,
+        )
+        .with_context(|| format!("cannot write {}", csv_path.display()))?;
+        let mut jsonl = BufWriter::with_capacity(WRITE_CHUNK, create_temp(&jsonl_path)?);
         let mut documents = ReportWriter::create(&report_path)
             .with_context(|| format!("cannot write {}", report_path.display()))?;
         let review_path = dir.join("review.html");
@@ -358,7 +361,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         drop(report_file);
         let mut renames = vec![&csv_path, &jsonl_path, &report_path];
         if let Some(review) = review {
-            let mut page = BufWriter::new(create_temp(&review_path)?);
+            let mut page = BufWriter::with_capacity(WRITE_CHUNK, create_temp(&review_path)?);
             review
                 .finish(&mut page)
                 .with_context(|| format!("cannot write {}", review_path.display()))?;

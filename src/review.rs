@@ -57,7 +57,7 @@
 use crate::batch::Processed;
 use crate::check::{CheckReport, Shown};
 use crate::document::{Fact, Kind};
-use crate::output::NumberText;
+use crate::output::{NumberText, WRITE_CHUNK};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -97,7 +97,7 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
     /// stream) until the end.
     pub fn new(scratch: S) -> Self {
         ReviewWriter {
-            parts: BufWriter::new(scratch),
+            parts: BufWriter::with_capacity(WRITE_CHUNK, scratch),
             text_shown: 0,
             summary: Summary {
                 text_limit: TEXT_SHOWN,
@@ -253,7 +253,16 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
         write_controls(&mut head, summary, &self.rules);
         out.write_all(head.as_bytes())?;
         scratch.seek(SeekFrom::Start(0))?;
-        io::copy(&mut scratch, out)?;
+        // Not `io::copy`: through `dyn Write` it copies 8 KiB at a time.
+        let mut chunk = vec![0; WRITE_CHUNK];
+        loop {
+            match scratch.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => out.write_all(&chunk[..n])?,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
         let mut tail = String::new();
         tail.push_str("<script type=\"application/json\" id=\"tables\">{\"rules\":");
         json_list(&mut tail, &self.rules.names);

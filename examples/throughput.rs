@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zhfacts::batch::{self, RunOptions};
 use zhfacts::input::{self, Source};
-use zhfacts::output::{CsvStyle, CsvWriter};
+use zhfacts::output::{CsvStyle, CsvWriter, WRITE_CHUNK};
 
 const MB: f64 = 1e6;
 
@@ -345,6 +345,7 @@ fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result
         render: batch::Render {
             csv: true,
             jsonl: true,
+            review: None,
         },
         ..RunOptions::default()
     };
@@ -354,10 +355,11 @@ fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result
         Some(dir) => {
             fs::create_dir_all(dir)?;
             let csv = CsvWriter::new(
-                BufWriter::new(File::create(dir.join("facts.csv"))?),
+                BufWriter::with_capacity(WRITE_CHUNK, File::create(dir.join("facts.csv"))?),
                 CsvStyle::Plain,
             )?;
-            let jsonl = BufWriter::new(File::create(dir.join("facts.jsonl"))?);
+            let jsonl =
+                BufWriter::with_capacity(WRITE_CHUNK, File::create(dir.join("facts.jsonl"))?);
             Some((csv, jsonl))
         }
         None => None,

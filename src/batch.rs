@@ -1,11 +1,14 @@
 //! Running the pipeline over many documents: in parallel, in bounded
 //! memory, with output in input order whatever the thread count.
 //!
-//! Three kinds of thread: one reader decodes the sources into documents
-//! and packs consecutive ones into parcels; `threads` workers run the
-//! pipeline, each on one parcel at a time; the caller's thread puts the
-//! parcels back in input order and hands each document to the sink as soon
-//! as every earlier document has been handed over. At most
+//! Three kinds of thread: one reader reads the sources' bytes (files,
+//! JSON lines) and packs consecutive documents into parcels; `threads`
+//! workers decode them, run the pipeline and format the output ([`Render`]),
+//! each on one parcel at a time; the caller's thread puts the parcels back
+//! in input order and hands each document to the sink as soon as every
+//! earlier document has been handed over. The reader and the sink run
+//! beside the workers and `-j` does not divide their time, so they do as
+//! little as they can. At most
 //! [`RunOptions::in_flight_documents`] documents (and, beyond the first,
 //! [`RunOptions::in_flight_bytes`] input bytes) are between the reader and
 //! the sink at any time, so memory is bounded by a few documents whatever
@@ -34,8 +37,9 @@
 
 use crate::calendar::Date;
 use crate::document::{Fact, RefDateSource};
-use crate::input::{self, Decoding, Item, Source};
+use crate::input::{self, Decoding, Item, Pending, Source};
 use crate::output::{self, count_by_kind};
+use crate::review;
 use crate::Pipeline;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -73,12 +77,15 @@ pub struct RunOptions {
 /// Formatting facts costs about as much as a pipeline stage (the output
 /// is several times the input); done by the workers it runs in parallel,
 /// and the sink, which runs alone and in order, only writes bytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Render {
     /// Fill [`Processed::csv`] with [`output::csv_rows`].
     pub csv: bool,
     /// Fill [`Processed::jsonl`] with [`output::json_lines`].
     pub jsonl: bool,
+    /// Fill [`Processed::review`] with [`review::prepare`] while the
+    /// review page shows documents.
+    pub review: Option<review::Showing>,
 }
 
 impl Default for RunOptions {
@@ -206,10 +213,12 @@ pub struct Processed {
     pub csv: Vec<u8>,
     /// Its facts as JSON Lines, if [`Render::jsonl`] asked for them.
     pub jsonl: Vec<u8>,
+    /// Its part of the review page, if [`Render::review`] asked for it.
+    pub review: Option<review::Prepared>,
 }
 
 impl Processed {
-    fn render(&mut self, render: Render, spares: &mut Spares) {
+    fn render(&mut self, render: &Render, spares: &mut Spares) {
         if render.csv {
             let mut csv = spares.buffer();
             output::csv_rows_into(&self.facts, &mut csv);
@@ -219,6 +228,9 @@ impl Processed {
             let mut jsonl = spares.buffer();
             output::json_lines_into(&self.facts, &mut jsonl);
             self.jsonl = jsonl;
+        }
+        if render.review.as_ref().is_some_and(review::Showing::wanted) {
+            self.review = Some(review::prepare_into(self, spares.buffer()));
         }
     }
 }
@@ -236,8 +248,9 @@ struct Spares {
 }
 
 impl Spares {
-    /// Buffers kept: two parcels' worth of documents.
-    const KEPT: usize = 4 * PARCEL_DOCUMENTS;
+    /// Buffers kept: two parcels' worth of documents, three each (CSV,
+    /// JSON Lines, review).
+    const KEPT: usize = 6 * PARCEL_DOCUMENTS;
     /// A buffer larger than this (a huge document's) is freed, not kept.
     const LARGEST: usize = 4 << 20;
     /// Most bytes kept in all: a worker does not hold on to the buffers of
@@ -245,7 +258,8 @@ impl Spares {
     const KEPT_BYTES: usize = 16 << 20;
 
     fn take_back(&mut self, spent: Processed) {
-        for mut buffer in [spent.csv, spent.jsonl] {
+        let review = spent.review.map(review::Prepared::into_buffer);
+        for mut buffer in [spent.csv, spent.jsonl, review.unwrap_or_default()] {
             if buffer.capacity() > 0
                 && buffer.capacity() <= Self::LARGEST
                 && self.buffers.len() < Self::KEPT
@@ -282,6 +296,7 @@ fn failed(failure: input::Failure) -> Processed {
         facts: Vec::new(),
         csv: Vec::new(),
         jsonl: Vec::new(),
+        review: None,
     }
 }
 
@@ -327,6 +342,7 @@ pub fn process(pipeline: &Pipeline, item: Item) -> Processed {
         facts,
         csv: Vec::new(),
         jsonl: Vec::new(),
+        review: None,
     }
 }
 
@@ -440,7 +456,7 @@ pub fn run(
         options.in_flight_documents,
         options.in_flight_bytes,
     ));
-    let (work_sender, work) = mpsc::channel::<Parcel<Item>>();
+    let (work_sender, work) = mpsc::channel::<Parcel<Pending>>();
     let work = Mutex::new(work);
     let (done_sender, done) = mpsc::channel::<(Parcel<Processed>, usize)>();
     // The sink hands each parcel back to the worker that made it.
@@ -465,7 +481,7 @@ pub fn run(
             let (spent_sender, spent) = mpsc::channel::<Parcel<Processed>>();
             give_back.push(spent_sender);
             let (work, cancel, pipeline) = (&work, &cancel, &options.pipeline);
-            let render = options.render;
+            let render = options.render.clone();
             let window = &window;
             let worker = std::thread::Builder::new().name("zhfacts-worker".into());
             let mut spares = Spares::default();
@@ -488,8 +504,8 @@ pub fn run(
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 };
                 let processed = parcel.map(|item| {
-                    let mut processed = process(pipeline, item);
-                    processed.render(render, &mut spares);
+                    let mut processed = process(pipeline, item.decode());
+                    processed.render(&render, &mut spares);
                     processed
                 });
                 if done_sender.send((processed, worker_index)).is_err() {
@@ -572,7 +588,7 @@ fn read_into_parcels(
     decoding: Decoding,
     window: &Window,
     cancel: &AtomicBool,
-    work: &mpsc::Sender<Parcel<Item>>,
+    work: &mpsc::Sender<Parcel<Pending>>,
 ) {
     let mut packer = Packer::new(work);
     for source in sources {
@@ -580,7 +596,7 @@ fn read_into_parcels(
         if alone && !packer.send() {
             return;
         }
-        for item in input::read(source, decoding) {
+        for item in input::read_pending(source, decoding) {
             if cancel.load(Ordering::Relaxed) {
                 return;
             }
@@ -599,13 +615,13 @@ fn read_into_parcels(
 
 /// The parcel the reader is filling.
 struct Packer<'a> {
-    parcel: Parcel<Item>,
+    parcel: Parcel<Pending>,
     bytes: usize,
-    work: &'a mpsc::Sender<Parcel<Item>>,
+    work: &'a mpsc::Sender<Parcel<Pending>>,
 }
 
 impl<'a> Packer<'a> {
-    fn new(work: &'a mpsc::Sender<Parcel<Item>>) -> Self {
+    fn new(work: &'a mpsc::Sender<Parcel<Pending>>) -> Self {
         Packer {
             parcel: Parcel {
                 number: 0,
@@ -616,7 +632,7 @@ impl<'a> Packer<'a> {
         }
     }
 
-    fn add(&mut self, item: Item) {
+    fn add(&mut self, item: Pending) {
         self.bytes += item.bytes();
         self.parcel.items.push(item);
     }
@@ -817,13 +833,13 @@ mod tests {
             &work,
         );
         drop(work);
-        let id = |item: &Item| match item {
-            Item::Document(d) => d.id.clone(),
-            Item::Failed(f) => f.document.clone(),
+        let id = |item: Pending| match item.decode() {
+            Item::Document(d) => d.id,
+            Item::Failed(f) => f.document,
         };
         parcels
             .iter()
-            .map(|p: Parcel<Item>| (p.number, p.items.iter().map(id).collect()))
+            .map(|p: Parcel<Pending>| (p.number, p.items.into_iter().map(id).collect()))
             .collect()
     }
 
@@ -1027,20 +1043,23 @@ mod tests {
             .map(|i| format!("{{\"text\":\"去年投资{i}亿元，增长\\\"{i}%\\\"。\"}}"))
             .collect();
         let sources = [jsonl_source(dir.path(), &lines)];
+        let page = review::ReviewWriter::new(io::Cursor::new(Vec::new()));
         for render in [
             Render::default(),
             Render {
                 csv: true,
                 jsonl: false,
+                review: None,
             },
             Render {
                 csv: true,
                 jsonl: true,
+                review: Some(page.showing()),
             },
         ] {
             let options = RunOptions {
                 threads: 2,
-                render,
+                render: render.clone(),
                 ..RunOptions::default()
             };
             let mut documents = 0;
@@ -1058,6 +1077,7 @@ mod tests {
                         .collect();
                     assert_eq!(doc.csv, if render.csv { csv } else { Vec::new() });
                     assert_eq!(doc.jsonl, if render.jsonl { jsonl } else { Vec::new() });
+                    assert_eq!(doc.review.is_some(), render.review.is_some());
                     Ok(())
                 },
                 &mut |_| {},

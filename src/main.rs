@@ -254,7 +254,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let threads = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let options = RunOptions {
+    let mut options = RunOptions {
         pipeline: Pipeline {
             ref_date: args.common.ref_date,
             converter: args.common.converter,
@@ -266,6 +266,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         render: batch::Render {
             csv: args.output.as_os_str() != "-",
             jsonl: true,
+            review: None,
         },
         ..RunOptions::default()
     };
@@ -333,7 +334,9 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
                 .truncate(true)
                 .open(&review_parts)
                 .with_context(|| format!("cannot write {}", review_parts.display()))?;
-            Some(ReviewWriter::new(parts))
+            let review = ReviewWriter::new(parts);
+            options.render.review = Some(review.showing());
+            Some(review)
         };
         let mut sink = |doc: &batch::Processed| -> io::Result<()> {
             tell(doc);

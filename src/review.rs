@@ -31,7 +31,7 @@
 //! use zhfacts::review;
 //! let (doc, facts) = zhfacts::Pipeline::default().run("a", "总投资600亿元。<script>".into(), None);
 //! # let report = zhfacts::batch::DocumentReport { document: "a".into(), status: "ok", facts: facts.len(), bytes: 0, encoding: "UTF-8", ref_date: None, ref_date_source: None, reason: None, warning: None };
-//! let processed = zhfacts::batch::Processed { report, original: doc.original, facts, csv: Vec::new(), jsonl: Vec::new() };
+//! let processed = zhfacts::batch::Processed { report, original: doc.original, facts, csv: Vec::new(), jsonl: Vec::new(), review: None };
 //! let html = review::page(&[processed]).unwrap();
 //! assert!(html.contains(r#""总投资600亿元。\u003cscript\u003e""#));
 //! assert!(!html.contains("。<script>"));
@@ -63,6 +63,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// How many documents the most/fewest plots show.
 const EXTREMES: usize = 10;
@@ -90,6 +92,10 @@ pub struct ReviewWriter<S: Read + Write + Seek> {
     units: Interner,
     qualifiers: EnumInterner,
     changes: EnumInterner,
+    /// The codes of the document being added, per fact: rule, unit,
+    /// qualifier, change.
+    codes: Vec<[usize; 4]>,
+    showing: Showing,
 }
 
 impl<S: Read + Write + Seek> ReviewWriter<S> {
@@ -107,6 +113,8 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
             units: Interner::default(),
             qualifiers: EnumInterner::default(),
             changes: EnumInterner::default(),
+            codes: Vec::new(),
+            showing: Showing(Arc::new(AtomicBool::new(true))),
         }
     }
 
@@ -117,7 +125,14 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
         self
     }
 
-    /// Adds one document (call in input order).
+    /// A handle the workers ask whether the page still shows documents
+    /// (see [`prepare`]).
+    pub fn showing(&self) -> Showing {
+        self.showing.clone()
+    }
+
+    /// Adds one document (call in input order). Its part of the page is
+    /// `doc.review` when a worker prepared it, and is made here otherwise.
     pub fn add(&mut self, doc: &Processed) -> io::Result<()> {
         let index = self.summary.documents;
         self.summary.add(index, doc);
@@ -128,119 +143,61 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
             || (index > 0 && self.text_shown + doc.original.len() > self.summary.text_limit)
         {
             self.summary.not_shown += 1;
+            self.showing.0.store(false, Ordering::Relaxed);
             return Ok(());
         }
         self.text_shown += doc.original.len();
-        let mut facts = String::with_capacity(64 * doc.facts.len() + 2);
+        // The page-wide numbers, given in order of first use.
         let mut pairs = Vec::new();
-        facts.push('[');
-        for (i, fact) in doc.facts.iter().enumerate() {
-            if i > 0 {
-                facts.push(',');
-            }
+        self.codes.clear();
+        for fact in &doc.facts {
             let rule = self.rules.index(&fact.rule);
             self.summary.count_rule(rule);
             let pair = rule * 4 + kind_index(fact.kind);
             if !pairs.contains(&pair) {
                 pairs.push(pair);
             }
-            self.fact_json(&mut facts, fact, rule);
+            let unit = self.units.index(&fact.unit);
+            let qualifier = self
+                .qualifiers
+                .index(fact.qualifier as usize, fact.qualifier.as_str());
+            let change = self
+                .changes
+                .index(fact.change as usize, fact.change.as_str());
+            self.codes.push([rule, unit, qualifier, change]);
         }
-        facts.push(']');
         pairs.sort_unstable();
-        let pairs: Vec<String> = pairs.iter().map(usize::to_string).collect();
-
-        let r = &doc.report;
-        let mut meta = String::with_capacity(facts.len() + 256);
-        meta.push_str("{\"id\":");
-        json_string(&mut meta, &r.document);
-        meta.push_str(",\"status\":");
-        json_string(&mut meta, r.status);
-        meta.push_str(",\"reason\":");
-        json_string(&mut meta, r.reason.as_deref().unwrap_or(""));
-        meta.push_str(",\"warning\":");
-        json_string(&mut meta, r.warning.as_deref().unwrap_or(""));
-        meta.push_str(",\"encoding\":");
-        json_string(&mut meta, r.encoding);
-        meta.push_str(",\"ref_date\":");
-        json_string(&mut meta, r.ref_date.as_deref().unwrap_or(""));
-        meta.push_str(",\"ref_date_source\":");
-        let source = r
-            .ref_date_source
-            .map(|s| serde_json::to_value(s).unwrap_or_default());
-        json_string(
-            &mut meta,
-            source.as_ref().and_then(|v| v.as_str()).unwrap_or(""),
-        );
-        let _ = write!(meta, ",\"bytes\":{},\"facts\":", r.bytes);
-        meta.push_str(&facts);
-        meta.push('}');
-
-        let w = &mut self.parts;
-        write!(
-            w,
-            "<script type=\"application/json\" class=\"doc\" data-id=\"{}\" data-f=\"{}\">",
-            escape(&r.document),
-            pairs.join(" ")
-        )?;
-        w.write_all(meta.as_bytes())?;
-        write!(
-            w,
-            "</script>\n<script type=\"application/json\" id=\"t{index}\">"
-        )?;
-        let mut text = String::with_capacity(doc.original.len() + 16);
-        json_string(&mut text, &doc.original);
-        w.write_all(text.as_bytes())?;
-        w.write_all(b"</script>\n")
-    }
-
-    /// `[kind, start, end, rule, unit, value, date, metric, qualifier,
-    /// change, value_max, per]`, without the empty fields at the end (the
-    /// page reads a missing field as empty); rule, unit, qualifier and
-    /// change index the page's tables.
-    fn fact_json(&mut self, out: &mut String, fact: &Fact, rule: usize) {
-        let unit = self.units.index(&fact.unit);
-        let qualifier = self
-            .qualifiers
-            .index(fact.qualifier as usize, fact.qualifier.as_str());
-        let change = self
-            .changes
-            .index(fact.change as usize, fact.change.as_str());
-        // Numbers are formatted on the stack, not through `fmt`: this runs
-        // for every fact on the one thread that writes the output.
-        let integer = |out: &mut String, n: usize| out.push_str(NumberText::integer(n).as_str());
-        out.push('[');
-        for (i, n) in [kind_index(fact.kind), fact.start, fact.end, rule, unit]
-            .into_iter()
-            .enumerate()
-        {
-            if i > 0 {
-                out.push(',');
-            }
-            integer(out, n);
-        }
-        let number = |d: Option<rust_decimal::Decimal>| d.map(NumberText::decimal);
-        let (value, value_max) = (number(fact.value), number(fact.value_max));
-        let mut keep = out.len();
-        let mut field = |out: &mut String, text: &str, code: Option<usize>| {
-            out.push(',');
-            match code {
-                Some(code) => integer(out, code),
-                None => json_string(out, text),
-            }
-            if !text.is_empty() {
-                keep = out.len();
+        let made_here;
+        let prepared = match &doc.review {
+            Some(prepared) => prepared,
+            None => {
+                made_here = prepare(doc);
+                &made_here
             }
         };
-        field(out, value.as_ref().map_or("", NumberText::as_str), None);
-        field(out, &fact.date, None);
-        field(out, &fact.metric, None);
-        field(out, fact.qualifier.as_str(), Some(qualifier));
-        field(out, fact.change.as_str(), Some(change));
-        field(out, value_max.as_ref().map_or("", NumberText::as_str), None);
-        field(out, &fact.per, None);
-        out.truncate(keep);
-        out.push(']');
+        let integer = |n: usize| NumberText::integer(n);
+        let w = &mut self.parts;
+        let mut written = 0;
+        for &(at, hole) in &prepared.holes {
+            w.write_all(&prepared.bytes[written..at])?;
+            written = at;
+            match hole {
+                Hole::Pairs => {
+                    for (i, &pair) in pairs.iter().enumerate() {
+                        if i > 0 {
+                            w.write_all(b" ")?;
+                        }
+                        w.write_all(integer(pair).as_str().as_bytes())?;
+                    }
+                }
+                Hole::Index => w.write_all(integer(index).as_str().as_bytes())?,
+                Hole::Code { fact, table } => {
+                    let code = self.codes[fact as usize][table as usize];
+                    w.write_all(integer(code).as_str().as_bytes())?;
+                }
+            }
+        }
+        w.write_all(&prepared.bytes[written..])
     }
 
     /// Writes the whole page to `out`: summary, controls, documents, script.
@@ -278,6 +235,151 @@ impl<S: Read + Write + Seek> ReviewWriter<S> {
         out.write_all(tail.as_bytes())?;
         out.flush()
     }
+}
+
+/// Whether the page still shows documents: cleared by the
+/// [`ReviewWriter`] at the first document past its text limit, after which
+/// preparing documents would be wasted.
+#[derive(Debug, Clone)]
+pub struct Showing(Arc<AtomicBool>);
+
+impl Showing {
+    /// Whether documents are still shown.
+    pub fn wanted(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A document's part of the page, made by [`prepare`] where the document
+/// was processed (a worker thread), so that the escaping and number
+/// formatting run in parallel. The numbers that depend on the documents
+/// before it (its position, and the table codes of its rules, units,
+/// qualifiers and changes) are holes, filled by [`ReviewWriter::add`].
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// The part without its holes.
+    bytes: Vec<u8>,
+    /// Where each hole is in `bytes`, in order.
+    holes: Vec<(usize, Hole)>,
+}
+
+impl Prepared {
+    /// Its buffer, to prepare another document into.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Hole {
+    /// The `rule * 4 + kind` pairs of the document's facts (`data-f`).
+    Pairs,
+    /// The document's position in the input.
+    Index,
+    /// A fact's code in one of the tables: 0 rules, 1 units, 2
+    /// qualifiers, 3 changes.
+    Code { fact: u32, table: u8 },
+}
+
+/// Prepares `doc`'s part of the page (see [`Prepared`]), into `buffer`.
+///
+/// The data of document `i`: `<script type="application/json" class="doc"
+/// data-id="ID" data-f="PAIRS">{meta, "facts": [...]}</script>` then its
+/// text in `<script type="application/json" id="t{i}">`.
+pub fn prepare_into(doc: &Processed, buffer: Vec<u8>) -> Prepared {
+    let mut holes = Vec::with_capacity(4 * doc.facts.len() + 2);
+    let mut bytes = String::from_utf8(buffer).unwrap_or_default();
+    bytes.clear();
+    bytes.reserve(doc.original.len() + 64 * doc.facts.len() + 512);
+    let out = &mut bytes;
+    let r = &doc.report;
+    out.push_str("<script type=\"application/json\" class=\"doc\" data-id=\"");
+    out.push_str(&escape(&r.document));
+    out.push_str("\" data-f=\"");
+    holes.push((out.len(), Hole::Pairs));
+    out.push_str("\">{\"id\":");
+    json_string(out, &r.document);
+    out.push_str(",\"status\":");
+    json_string(out, r.status);
+    out.push_str(",\"reason\":");
+    json_string(out, r.reason.as_deref().unwrap_or(""));
+    out.push_str(",\"warning\":");
+    json_string(out, r.warning.as_deref().unwrap_or(""));
+    out.push_str(",\"encoding\":");
+    json_string(out, r.encoding);
+    out.push_str(",\"ref_date\":");
+    json_string(out, r.ref_date.as_deref().unwrap_or(""));
+    out.push_str(",\"ref_date_source\":");
+    let source = r
+        .ref_date_source
+        .map(|s| serde_json::to_value(s).unwrap_or_default());
+    json_string(out, source.as_ref().and_then(|v| v.as_str()).unwrap_or(""));
+    let _ = write!(out, ",\"bytes\":{},\"facts\":[", r.bytes);
+    for (i, fact) in doc.facts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        fact_json(out, &mut holes, fact, i as u32);
+    }
+    out.push_str("]}</script>\n<script type=\"application/json\" id=\"t");
+    holes.push((out.len(), Hole::Index));
+    out.push_str("\">");
+    json_string(out, &doc.original);
+    out.push_str("</script>\n");
+    Prepared {
+        bytes: bytes.into_bytes(),
+        holes,
+    }
+}
+
+/// [`prepare_into`] a new buffer.
+pub fn prepare(doc: &Processed) -> Prepared {
+    prepare_into(doc, Vec::new())
+}
+
+/// `[kind, start, end, rule, unit, value, date, metric, qualifier,
+/// change, value_max, per]`, without the empty fields at the end (the
+/// page reads a missing field as empty); rule, unit, qualifier and
+/// change are holes for their codes in the page's tables.
+fn fact_json(out: &mut String, holes: &mut Vec<(usize, Hole)>, fact: &Fact, index: u32) {
+    let integer = |out: &mut String, n: usize| out.push_str(NumberText::integer(n).as_str());
+    out.push('[');
+    integer(out, kind_index(fact.kind));
+    out.push(',');
+    integer(out, fact.start);
+    out.push(',');
+    integer(out, fact.end);
+    for table in [0, 1] {
+        out.push(',');
+        holes.push((out.len(), Hole::Code { fact: index, table }));
+    }
+    let number = |d: Option<rust_decimal::Decimal>| d.map(NumberText::decimal);
+    let (value, value_max) = (number(fact.value), number(fact.value_max));
+    let mut keep = out.len();
+    let mut field = |out: &mut String, text: &str, table: Option<u8>| {
+        out.push(',');
+        match table {
+            Some(table) => holes.push((out.len(), Hole::Code { fact: index, table })),
+            None => json_string(out, text),
+        }
+        if !text.is_empty() {
+            keep = out.len();
+        }
+    };
+    field(out, value.as_ref().map_or("", NumberText::as_str), None);
+    field(out, &fact.date, None);
+    field(out, &fact.metric, None);
+    field(out, fact.qualifier.as_str(), Some(2));
+    field(out, fact.change.as_str(), Some(3));
+    field(out, value_max.as_ref().map_or("", NumberText::as_str), None);
+    field(out, &fact.per, None);
+    out.truncate(keep);
+    // A code's hole past `keep` went with its field. (A hole at `keep` is
+    // a kept field's: its code is written there.)
+    while holes.last().is_some_and(|&(at, _)| at > keep) {
+        holes.pop();
+    }
+    out.push(']');
 }
 
 /// The review page for a few documents, in memory (tests, small runs).

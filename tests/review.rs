@@ -301,6 +301,65 @@ fn the_page_streams_through_a_scratch_file() {
     assert_eq!(embedded(&html).0.len(), 3);
 }
 
+/// Documents whose facts have qualifiers, changes, ranges, rates and
+/// dates, so that every table's codes and every trailing field show.
+const VARIED: [(&str, &str); 4] = [
+    (
+        "a",
+        "人均月收入由696元提高到730元，增长约5%。2020年12月10日，投资近千亿元。",
+    ),
+    (
+        "b",
+        "每人每月补贴200至300元，共有3000多人受益，占比超过三成。",
+    ),
+    (
+        "c",
+        "GDP增长6.1%，较上年下降0.5个百分点；新建住房12座、4800套。",
+    ),
+    ("d", ""),
+];
+
+#[test]
+fn documents_prepared_by_the_workers_make_the_same_page() {
+    let page_of = |documents: Vec<Processed>| {
+        let mut writer = review::ReviewWriter::new(tempfile::tempfile().unwrap());
+        for doc in &documents {
+            writer.add(doc).unwrap();
+        }
+        let mut out = Vec::new();
+        writer.finish(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let plain = page_of(processed_all(&VARIED));
+    let prepared = page_of(
+        processed_all(&VARIED)
+            .into_iter()
+            .map(|mut doc| {
+                doc.review = Some(review::prepare(&doc));
+                doc
+            })
+            .collect(),
+    );
+    assert_eq!(embedded(&plain).0.len(), 4);
+    assert!(plain.contains("data-f=\""), "pairs are filled in");
+    assert!(plain.contains("id=\"t3\""), "and document positions");
+    assert_eq!(plain, prepared);
+}
+
+#[test]
+fn past_its_text_limit_the_workers_are_told_to_stop_preparing() {
+    let text = "总投资600亿元。";
+    let mut writer =
+        review::ReviewWriter::new(tempfile::tempfile().unwrap()).with_text_limit(2 * text.len());
+    let showing = writer.showing();
+    for i in 0..2 {
+        writer.add(&processed(&format!("d{i}"), text)).unwrap();
+        assert!(showing.wanted(), "document {i} is shown");
+    }
+    writer.add(&processed("d2", text)).unwrap();
+    assert!(!showing.wanted());
+}
+
 #[test]
 fn past_its_text_limit_the_page_counts_documents_without_showing_them() {
     let text = "总投资600亿元。"; // 21 bytes

@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zhfacts::batch::{self, RunOptions};
 use zhfacts::input::{self, Source};
-use zhfacts::output::{CsvStyle, CsvWriter, WRITE_CHUNK};
+use zhfacts::output::{write_all_parts, CsvStyle, CsvWriter, WRITE_CHUNK};
 
 const MB: f64 = 1e6;
 
@@ -364,14 +364,17 @@ fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result
         }
         None => None,
     };
-    let report = batch::run(
+    let report = batch::run_in_parcels(
         &sources,
         &options,
-        &mut |doc| {
-            facts += doc.facts.len();
+        &mut |docs| {
+            facts += docs.iter().map(|doc| doc.facts.len()).sum::<usize>();
             if let Some((csv, jsonl)) = writers.as_mut() {
-                csv.write_rows(&doc.csv)?;
-                jsonl.write_all(&doc.jsonl)?;
+                let parts = |part: fn(&batch::Processed) -> &[u8]| {
+                    docs.iter().map(part).collect::<Vec<_>>()
+                };
+                csv.write_rows_of(&parts(|doc| &doc.csv))?;
+                write_all_parts(jsonl, &parts(|doc| &doc.jsonl))?;
             }
             Ok(())
         },

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use zhfacts::batch::{self, ReportWriter, RunOptions};
 use zhfacts::input::{self, Decoding};
 use zhfacts::normalize::Converter;
-use zhfacts::output::{CsvStyle, CsvWriter, WRITE_CHUNK};
+use zhfacts::output::{write_all_parts, CsvStyle, CsvWriter, WRITE_CHUNK};
 use zhfacts::review::ReviewWriter;
 use zhfacts::{Date, Pipeline, Stage};
 
@@ -338,17 +338,22 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             options.render.review = Some(review.showing());
             Some(review)
         };
-        let mut sink = |doc: &batch::Processed| -> io::Result<()> {
-            tell(doc);
-            documents.add(&doc.report)?;
-            csv.write_rows(&doc.csv)?;
-            jsonl.write_all(&doc.jsonl)?;
-            if let Some(review) = review.as_mut() {
-                review.add(doc)?;
+        // A parcel of documents at a time: their CSV and JSON go out in one
+        // vectored write each, not copied into the writers' buffers.
+        let mut sink = |docs: &[batch::Processed]| -> io::Result<()> {
+            for doc in docs {
+                tell(doc);
+                documents.add(&doc.report)?;
+                if let Some(review) = review.as_mut() {
+                    review.add(doc)?;
+                }
             }
-            Ok(())
+            let parts =
+                |part: fn(&batch::Processed) -> &[u8]| docs.iter().map(part).collect::<Vec<_>>();
+            csv.write_rows_of(&parts(|doc| &doc.csv))?;
+            write_all_parts(&mut jsonl, &parts(|doc| &doc.jsonl))
         };
-        let report = batch::run(&sources, &options, &mut sink, &mut progress)
+        let report = batch::run_in_parcels(&sources, &options, &mut sink, &mut progress)
             .inspect_err(|_| bar.finish_and_clear())?;
         csv.finish()
             .flush()

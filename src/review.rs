@@ -6,7 +6,9 @@
 //! the document's data to a scratch stream at once (so no original text is
 //! kept in memory), keeps only bounded summary statistics, and at the end
 //! assembles the page: the summary and its plots (inline SVG drawn here) on
-//! top, then the documents.
+//! top, then the documents. A document's data is mostly made where the
+//! document was processed ([`prepare`], on a worker thread); the writer
+//! only fills in the numbers that depend on the documents before it.
 //!
 //! The page needs no network: inline CSS, a little plain JavaScript, no
 //! fonts or scripts from elsewhere (a Content-Security-Policy forbids every

@@ -20,6 +20,10 @@
 //!   the CLI's CSV and JSON Lines writers), PAIRS times alternated (default
 //!   1), their MB/s, the ratio of `-j1` to jieba, the `-j1`→`-j2` scaling
 //!   (medians over the pairs), and that both outputs are byte-identical;
+//! - the CPUs each `-j1` run used: one for its worker, and what the reader,
+//!   the writer and the kernel's work for them took beside it. That share
+//!   caps the scaling (2 / CPUs used), and repeats from run to run where
+//!   the wall-clock pairs do not;
 //! - the same two runs with the facts formatted but not written to disk;
 //! - before each timed run, `sync`: no run pays for the writeback of the
 //!   files written before it (the corpus, the previous run's facts);
@@ -95,12 +99,14 @@ fn main() -> io::Result<()> {
     // -j1 and -j2 alternated, `rounds` pairs: the machine's speed drifts,
     // and a pair run back to back sees about the same machine.
     let mut pairs = Vec::new();
+    let mut caps = Vec::new();
     for round in 0..rounds {
         let mut rates = [0.0; 2];
         for threads in [1, 2] {
             let out = dir.join(format!("out-j{threads}"));
             let _ = fs::remove_dir_all(&out);
             settle_disk();
+            let cpu_before = cpu_seconds();
             let (facts, seconds) = extract(std::slice::from_ref(&folder), threads, Some(&out))?;
             let rate = bytes as f64 / MB / seconds;
             println!(
@@ -109,6 +115,17 @@ fn main() -> io::Result<()> {
                 bytes as f64 / facts as f64
             );
             rates[threads - 1] = rate;
+            if let (1, Some(before), Some(after)) = (threads, cpu_before, cpu_seconds()) {
+                // What runs beside the one worker (reader, writer, the
+                // kernel's work for them) has the second core to itself at
+                // -j1 and shares two cores with the workers at -j2.
+                let cpus = (after - before) / seconds;
+                println!(
+                    "  -j1 used {cpus:.3} CPUs: what runs beside its worker caps -j2's scaling near {:.2}×",
+                    2.0 / cpus
+                );
+                caps.push(2.0 / cpus);
+            }
         }
         println!(
             "  scaling -j1 → -j2:            {:7.2}×",
@@ -128,6 +145,12 @@ fn main() -> io::Result<()> {
         median(pairs.iter().map(|r| r[1] / r[0]).collect()),
         pairs.len()
     );
+    if !caps.is_empty() {
+        println!(
+            "scaling cap from -j1's CPU use:  {:7.2}× (median; /proc/self/stat)",
+            median(caps)
+        );
+    }
     settle_disk();
     // The same runs with the facts formatted but not written: what the
     // cores do, apart from the kernel writing gigabytes to disk (on two
@@ -386,6 +409,19 @@ fn extract(inputs: &[PathBuf], threads: usize, out: Option<&Path>) -> io::Result
     }
     assert_eq!(report.documents_failed, 0);
     Ok((facts, started.elapsed().as_secs_f64()))
+}
+
+/// CPU time of this process so far, user and system, from
+/// `/proc/self/stat` (Linux; `None` elsewhere). Its clock ticks are
+/// `USER_HZ`, 100 a second on Linux whatever the kernel's own tick.
+fn cpu_seconds() -> Option<f64> {
+    let stat = fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces: count fields after it.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let mut fields = after_name.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
 }
 
 fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {

@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo run --release --example throughput -- [FILES_MB] [JSONL_MB] [DIR] [PAIRS]
 //! cargo run --release --example throughput -- 200 1000   # the issue's sizes
+//! cargo run --release --features jieba-0-7-reference --example throughput -- 200 0
 //! ```
 //!
 //! Generates a corpus from `corpus/*.txt` in DIR (default: a temporary
@@ -11,6 +12,8 @@
 //! measures, over the article files:
 //! - start-up: dictionaries loaded and one tiny document extracted;
 //! - jieba-rs `cut` with HMM, one thread, over the same texts (the reference);
+//! - with `--features jieba-0-7-reference`, jieba-rs 0.7.4's `cut` too:
+//!   the release whose speed here is the 14–24 MB/s issue 8 quotes;
 //! - jieba-rs `tag` (parts of speech), one thread, over them: what tagging
 //!   all of the text costs, where zhfacts tags a few characters per fact;
 //! - jieba-rs `cut` on one and then two threads over the texts in memory:
@@ -90,6 +93,15 @@ fn main() -> io::Result<()> {
     settle_disk();
     let jieba = jieba_cut(&folder)?;
     println!("jieba-rs cut (HMM), 1 thread:  {jieba:7.2} MB/s");
+    let jieba_0_7 = jieba_0_7_cut(&folder)?;
+    match jieba_0_7 {
+        Some(rate) => println!(
+            "jieba-rs 0.7.4 cut (HMM):       {rate:7.2} MB/s (the release behind the issue's 14–24 MB/s)"
+        ),
+        None => println!(
+            "jieba-rs 0.7.4 cut:             not measured (build with --features jieba-0-7-reference)"
+        ),
+    }
     let tagger = jieba_tag(&folder)?;
     println!("jieba-rs tag (HMM), 1 thread:  {tagger:7.2} MB/s (words and parts of speech)");
     let ceiling = jieba_scaling(&folder)?;
@@ -145,6 +157,9 @@ fn main() -> io::Result<()> {
         median(pairs.iter().map(|r| r[1] / r[0]).collect()),
         pairs.len()
     );
+    if let Some(rate) = jieba_0_7 {
+        println!("zhfacts -j1 / jieba-rs 0.7.4:   {:7.2}×", one_thread / rate);
+    }
     if !caps.is_empty() {
         println!(
             "scaling cap from -j1's CPU use:  {:7.2}× (median; /proc/self/stat)",
@@ -293,6 +308,25 @@ fn jieba_cut(folder: &Path) -> io::Result<f64> {
     jieba_rate(folder, |text| {
         zhfacts::segment::jieba().cut(text, true).len()
     })
+}
+
+/// jieba-rs 0.7.4's `cut` with HMM over every file of `folder`, one
+/// thread: MB/s. Issue 8 sized its target on jieba-rs cutting 14–24 MB/s
+/// here, which is what 0.7.4 does; 0.11, the release zhfacts uses (and
+/// `jieba_cut` times), replaced 0.7's double-array trie and regex
+/// splitting and cuts several times faster. Both are shown so that the
+/// ratio is read against the reference it was meant for and the one we
+/// ship.
+#[cfg(feature = "jieba-0-7-reference")]
+fn jieba_0_7_cut(folder: &Path) -> io::Result<Option<f64>> {
+    let jieba = jieba_rs_0_7::Jieba::new();
+    jieba_rate(folder, |text| jieba.cut(text, true).len()).map(Some)
+}
+
+/// Without the feature there is no jieba-rs 0.7.4 to time.
+#[cfg(not(feature = "jieba-0-7-reference"))]
+fn jieba_0_7_cut(_folder: &Path) -> io::Result<Option<f64>> {
+    Ok(None)
 }
 
 /// jieba-rs `tag` (words and parts of speech, HMM on) over every file of

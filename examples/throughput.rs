@@ -312,7 +312,7 @@ fn jieba_cut(folder: &Path) -> io::Result<f64> {
 
 /// jieba-rs 0.7.4's `cut` with HMM over every file of `folder`, one
 /// thread: MB/s. Issue 8 sized its target on jieba-rs cutting 14–24 MB/s
-/// here, which is what 0.7.4 does; 0.11, the release zhfacts uses (and
+/// here, about what 0.7.4 does (10–18 MB/s); 0.11, the release zhfacts uses (and
 /// `jieba_cut` times), replaced 0.7's double-array trie and regex
 /// splitting and cuts several times faster. Both are shown so that the
 /// ratio is read against the reference it was meant for and the one we
